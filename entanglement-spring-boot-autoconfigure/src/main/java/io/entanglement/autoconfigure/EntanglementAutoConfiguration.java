@@ -1,0 +1,80 @@
+package io.entanglement.autoconfigure;
+
+import javax.sql.DataSource;
+
+import io.entanglement.SyncPolicy;
+import io.entanglement.engine.AuthenticatedViewersPolicy;
+import io.entanglement.engine.ChangeEncoder;
+import io.entanglement.engine.ChangeLog;
+import io.entanglement.engine.SyncManager;
+import io.entanglement.engine.SyncSettings;
+import io.entanglement.jdbc.JdbcChangeLog;
+import io.entanglement.jdbc.JdbcChangeLogMigration;
+import org.flywaydb.core.Flyway;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the {@link SyncManager}, its policy and its change log.
+ *
+ * @author Entanglement
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "entanglement.enabled", matchIfMissing = true)
+@ConditionalOnSingleCandidate(DataSource.class)
+@EnableConfigurationProperties(EntanglementProperties.class)
+public final class EntanglementAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SyncPolicy syncPolicy() {
+		return new AuthenticatedViewersPolicy();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChangeLog changeLog(DataSource dataSource, ObjectProvider<JdbcChangeLogMigration> migration) {
+		// Depending on the migration makes the tables exist before anything reads them.
+		migration.ifAvailable((m) -> {
+		});
+		return new JdbcChangeLog(dataSource);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SyncManager syncManager(SyncPolicy syncPolicy, ChangeLog changeLog, ObjectProvider<JsonMapper> jsonMapper,
+			EntanglementProperties properties) {
+		EntanglementProperties.Session session = properties.getSession();
+		SyncSettings settings = new SyncSettings(session.getFlushInterval(), session.getMaxBytesPerSecond().toBytes(),
+				session.getMaxPending(), (int) session.getMaxWriteSize().toBytes(),
+				properties.getTombstones().getRetention());
+		ChangeEncoder encoder = new ChangeEncoder(jsonMapper.getIfAvailable(JsonMapper::new));
+		return new SyncManager(syncPolicy, changeLog, encoder, settings);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Flyway.class)
+	@ConditionalOnBooleanProperty(name = "entanglement.schema.migrate", matchIfMissing = true)
+	static class ChangeLogMigrationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JdbcChangeLogMigration entanglementChangeLogMigration(DataSource dataSource,
+				EntanglementProperties properties) {
+			return new JdbcChangeLogMigration(dataSource, properties.getSchema().getHistoryTable());
+		}
+
+	}
+
+}

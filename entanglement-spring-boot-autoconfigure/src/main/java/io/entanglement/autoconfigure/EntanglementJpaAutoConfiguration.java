@@ -1,0 +1,45 @@
+package io.entanglement.autoconfigure;
+
+import io.entanglement.engine.ChangeLog;
+import io.entanglement.engine.SyncManager;
+import io.entanglement.jpa.EntangledRepositoryPostProcessor;
+import io.entanglement.jpa.JpaChangeCapture;
+import jakarta.persistence.EntityManagerFactory;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.repository.core.support.RepositoryFactoryInformation;
+
+/**
+ * Auto-configuration of commit-time capture for {@code @Entangled} Spring Data JPA
+ * repositories on Hibernate.
+ *
+ * @author Entanglement
+ */
+@AutoConfiguration(after = EntanglementAutoConfiguration.class,
+		afterName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "entanglement.enabled", matchIfMissing = true)
+@ConditionalOnClass({ EntityManagerFactory.class, SessionFactoryImplementor.class, RepositoryFactoryInformation.class })
+public final class EntanglementJpaAutoConfiguration {
+
+	@Bean
+	static EntangledRepositoryPostProcessor entangledRepositoryPostProcessor(ObjectProvider<JpaChangeCapture> capture) {
+		return new EntangledRepositoryPostProcessor(capture);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean({ SyncManager.class, ChangeLog.class })
+	JpaChangeCapture jpaChangeCapture(EntangledRepositoryPostProcessor repositories, SyncManager syncManager,
+			ChangeLog changeLog, EntanglementProperties properties) {
+		repositories.types().bind(syncManager::register, properties.getNodeId());
+		return new JpaChangeCapture(repositories.types(), syncManager, changeLog);
+	}
+
+}

@@ -1,0 +1,245 @@
+package io.entanglement.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for Entanglement.
+ *
+ * @author Entanglement
+ */
+@ConfigurationProperties("entanglement")
+public class EntanglementProperties {
+
+	/**
+	 * Whether to enable Entanglement.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Identifier of this node. Owns the objects whose entity has no @SyncOwner value.
+	 */
+	private String nodeId = "node";
+
+	private final Stomp stomp = new Stomp();
+
+	private final Session session = new Session();
+
+	private final Tombstones tombstones = new Tombstones();
+
+	private final Schema schema = new Schema();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getNodeId() {
+		return this.nodeId;
+	}
+
+	public void setNodeId(String nodeId) {
+		this.nodeId = nodeId;
+	}
+
+	public Stomp getStomp() {
+		return this.stomp;
+	}
+
+	public Session getSession() {
+		return this.session;
+	}
+
+	public Tombstones getTombstones() {
+		return this.tombstones;
+	}
+
+	public Schema getSchema() {
+		return this.schema;
+	}
+
+	/**
+	 * STOMP endpoint properties.
+	 */
+	public static class Stomp {
+
+		/**
+		 * Path of the STOMP over WebSocket endpoint.
+		 */
+		private String endpoint = "/entanglement";
+
+		/**
+		 * Origin patterns allowed to open the WebSocket, such as 'https://*.example.com'.
+		 * When empty, only same-origin requests are allowed.
+		 */
+		private String[] allowedOriginPatterns = {};
+
+		/**
+		 * Maximum size of an inbound STOMP message.
+		 */
+		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * Maximum size of frames other than batches (replies, receipts) queued for one
+		 * session before it is closed as unreliable.
+		 */
+		private DataSize sendBufferSizeLimit = DataSize.ofMegabytes(1);
+
+		public String getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(String endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public String[] getAllowedOriginPatterns() {
+			return this.allowedOriginPatterns;
+		}
+
+		public void setAllowedOriginPatterns(String[] allowedOriginPatterns) {
+			this.allowedOriginPatterns = allowedOriginPatterns;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public DataSize getSendBufferSizeLimit() {
+			return this.sendBufferSizeLimit;
+		}
+
+		public void setSendBufferSizeLimit(DataSize sendBufferSizeLimit) {
+			this.sendBufferSizeLimit = sendBufferSizeLimit;
+		}
+
+	}
+
+	/**
+	 * Per-session delivery properties.
+	 */
+	public static class Session {
+
+		/**
+		 * Minimum time between two batches to one session; changes coalesce meanwhile.
+		 * Zero sends a batch whenever the connection is idle.
+		 */
+		private Duration flushInterval = Duration.ZERO;
+
+		/**
+		 * Maximum bytes per second sent to one session; changes coalesce while the budget
+		 * is spent. Zero means no limit.
+		 */
+		private DataSize maxBytesPerSecond = DataSize.ofBytes(0);
+
+		/**
+		 * Maximum number of distinct objects pending for one subscription. A subscription
+		 * that falls further behind is reset and sent a fresh snapshot.
+		 */
+		private int maxPending = 10_000;
+
+		/**
+		 * Target size of one network write; several batches of one session share a write
+		 * up to this size.
+		 */
+		private DataSize maxWriteSize = DataSize.ofKilobytes(32);
+
+		public Duration getFlushInterval() {
+			return this.flushInterval;
+		}
+
+		public void setFlushInterval(Duration flushInterval) {
+			this.flushInterval = flushInterval;
+		}
+
+		public DataSize getMaxBytesPerSecond() {
+			return this.maxBytesPerSecond;
+		}
+
+		public void setMaxBytesPerSecond(DataSize maxBytesPerSecond) {
+			this.maxBytesPerSecond = maxBytesPerSecond;
+		}
+
+		public int getMaxPending() {
+			return this.maxPending;
+		}
+
+		public void setMaxPending(int maxPending) {
+			this.maxPending = maxPending;
+		}
+
+		public DataSize getMaxWriteSize() {
+			return this.maxWriteSize;
+		}
+
+		public void setMaxWriteSize(DataSize maxWriteSize) {
+			this.maxWriteSize = maxWriteSize;
+		}
+
+	}
+
+	/**
+	 * Tombstone (delete record) properties.
+	 */
+	public static class Tombstones {
+
+		/**
+		 * How long deletes stay available to catch-up. A client resuming from an older
+		 * token is reset and sent a full snapshot.
+		 */
+		private Duration retention = Duration.ofDays(7);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+	}
+
+	/**
+	 * Change log schema properties.
+	 */
+	public static class Schema {
+
+		/**
+		 * Whether to create and migrate the change log tables with Flyway at startup, in
+		 * a history table of their own.
+		 */
+		private boolean migrate = true;
+
+		/**
+		 * Name of the Flyway schema history table of the change log migrations.
+		 */
+		private String historyTable = "entanglement_schema_history";
+
+		public boolean isMigrate() {
+			return this.migrate;
+		}
+
+		public void setMigrate(boolean migrate) {
+			this.migrate = migrate;
+		}
+
+		public String getHistoryTable() {
+			return this.historyTable;
+		}
+
+		public void setHistoryTable(String historyTable) {
+			this.historyTable = historyTable;
+		}
+
+	}
+
+}

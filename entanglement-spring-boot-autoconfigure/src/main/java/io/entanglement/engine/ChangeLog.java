@@ -1,0 +1,75 @@
+package io.entanglement.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+import io.entanglement.SyncChange;
+
+/**
+ * The durable change sequence that resume tokens point into: one row per object with the
+ * number of the commit that last changed it, and tombstones for deleted objects.
+ *
+ * @author Entanglement
+ */
+public interface ChangeLog {
+
+	/**
+	 * Identifies the database; tokens from another epoch are refused with a reset.
+	 * @return the epoch
+	 */
+	String epoch();
+
+	/**
+	 * The number of the latest committed change.
+	 * @return the current sequence number
+	 */
+	long currentSeq();
+
+	/**
+	 * The highest sequence number whose tombstones may have been purged; a token below it
+	 * cannot be served by catch-up.
+	 * @return the purge horizon
+	 */
+	long purgedSeq();
+
+	/**
+	 * Record the changes of a committing transaction on its own connection, numbering
+	 * them at commit: the caller's transaction holds the sequence row lock until it
+	 * commits, so sequence order is commit order.
+	 * @param connection the committing transaction's connection
+	 * @param changes the changes of the transaction, one per object
+	 * @return the sequence number of the transaction
+	 * @throws SQLException if the change log cannot be written; the transaction must fail
+	 */
+	long append(Connection connection, List<SyncChange> changes) throws SQLException;
+
+	/**
+	 * The objects of a type changed or deleted after a sequence number.
+	 * @param type the type name
+	 * @param afterSeq the exclusive lower bound
+	 * @return one entry per object, in sequence order
+	 */
+	List<Entry> changesSince(String type, long afterSeq);
+
+	/**
+	 * Remove tombstones recorded before the given instant and move the purge horizon.
+	 * @param before the retention cut-off
+	 * @return the number of tombstones removed
+	 */
+	int purgeTombstones(Instant before);
+
+	/**
+	 * One logged object.
+	 *
+	 * @param id the object id
+	 * @param seq the sequence number of its last change
+	 * @param version its last version (for a delete, the version of the delete)
+	 * @param deleted whether its last change deleted it
+	 */
+	record Entry(String id, long seq, long version, boolean deleted) {
+
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.entanglement.engine;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A transaction that has taken a sequence number and not yet completed. Live changes are
+ * fanned out in sequence order, and the resume watermark never passes an open ticket.
+ *
+ * @author Entanglement
+ */
+public final class CommitTicket implements Comparable<CommitTicket> {
+
+	private static final AtomicLong ids = new AtomicLong();
+
+	private final long seq;
+
+	private final long id = ids.incrementAndGet();
+
+	@Nullable List<EncodedChange> changes;
+
+	boolean done;
+
+	CommitTicket(long seq) {
+		this.seq = seq;
+	}
+
+	/**
+	 * The sequence number the transaction took.
+	 * @return the sequence number
+	 */
+	public long seq() {
+		return this.seq;
+	}
+
+	@Override
+	public int compareTo(CommitTicket other) {
+		int bySeq = Long.compare(this.seq, other.seq);
+		return (bySeq != 0) ? bySeq : Long.compare(this.id, other.id);
+	}
+
+}

@@ -1,0 +1,239 @@
+package io.entanglement.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.entanglement.SyncViewer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The coalescing queue of one connection. Pending changes are held per subscription and
+ * object, so a busy or slow connection holds at most one state per object it can see. A
+ * batch is released when the connection has drained the previous one, at once if it is
+ * idle, within the connection's byte budget.
+ * <p>
+ * Each outbox has its own lock; no lock is shared between sessions.
+ *
+ * @author Entanglement
+ */
+public final class SessionOutbox {
+
+	private static final Log logger = LogFactory.getLog(SessionOutbox.class);
+
+	private final SyncManager manager;
+
+	private final SyncViewer viewer;
+
+	private final SessionTransport transport;
+
+	private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+
+	private State state = State.IDLE;
+
+	private long lastFlushNanos;
+
+	private double allowance;
+
+	private long allowanceNanos;
+
+	SessionOutbox(SyncManager manager, SyncViewer viewer, SessionTransport transport) {
+		this.manager = manager;
+		this.viewer = viewer;
+		this.transport = transport;
+		this.allowance = manager.settings().maxBytesPerSecond();
+		this.allowanceNanos = System.nanoTime();
+	}
+
+	/**
+	 * The connection this outbox serves.
+	 * @return the viewer
+	 */
+	public SyncViewer viewer() {
+		return this.viewer;
+	}
+
+	/**
+	 * The number of changes waiting to be sent, over all subscriptions.
+	 * @return the pending count
+	 */
+	public synchronized int pendingCount() {
+		int count = 0;
+		for (Subscription subscription : this.subscriptions.values()) {
+			count += subscription.pending.size();
+		}
+		return count;
+	}
+
+	synchronized @Nullable Subscription add(String subscriptionId, SyncType type, String token) {
+		if (this.state == State.CLOSED || this.subscriptions.containsKey(subscriptionId)) {
+			return null;
+		}
+		Subscription subscription = new Subscription(this, subscriptionId, type, token);
+		this.subscriptions.put(subscriptionId, subscription);
+		return subscription;
+	}
+
+	synchronized @Nullable Subscription remove(String subscriptionId) {
+		Subscription subscription = this.subscriptions.remove(subscriptionId);
+		if (subscription != null) {
+			subscription.closed = true;
+			subscription.pending.clear();
+		}
+		return subscription;
+	}
+
+	synchronized List<Subscription> close() {
+		this.state = State.CLOSED;
+		List<Subscription> removed = new ArrayList<>(this.subscriptions.values());
+		removed.forEach((subscription) -> {
+			subscription.closed = true;
+			subscription.pending.clear();
+		});
+		this.subscriptions.clear();
+		return removed;
+	}
+
+	synchronized void offer(Subscription subscription, EncodedChange change) {
+		if (subscription.closed || !subscription.offer(change)) {
+			return;
+		}
+		if (subscription.loading) {
+			return;
+		}
+		if (subscription.pending.size() > this.manager.settings().maxPending()) {
+			this.manager.metrics().resets.increment();
+			restartLocked(subscription);
+			return;
+		}
+		scheduleFlushLocked();
+	}
+
+	synchronized void loaded(Subscription subscription, List<EncodedChange> changes, boolean reset, long settleSeq) {
+		if (subscription.closed) {
+			return;
+		}
+		subscription.merge(changes, reset, settleSeq);
+		scheduleFlushLocked();
+	}
+
+	/**
+	 * The client fell too far behind: drop its backlog and send {@code reset} with a
+	 * fresh snapshot instead.
+	 */
+	private void restartLocked(Subscription subscription) {
+		subscription.restart(this.manager.token(0));
+		this.manager.load(subscription, null, true);
+	}
+
+	private void scheduleFlushLocked() {
+		if (this.state != State.IDLE) {
+			return;
+		}
+		this.state = State.SCHEDULED;
+		long delay = Math.max(flushIntervalDelay(), budgetDelay());
+		if (delay <= 0) {
+			this.manager.flushExecutor().execute(this::flush);
+		}
+		else {
+			this.manager.scheduler().schedule(this::flush, delay, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private long flushIntervalDelay() {
+		long interval = this.manager.settings().flushIntervalNanos();
+		return (interval > 0) ? this.lastFlushNanos + interval - System.nanoTime() : 0;
+	}
+
+	private long budgetDelay() {
+		long rate = this.manager.settings().maxBytesPerSecond();
+		if (rate <= 0) {
+			return 0;
+		}
+		refill(rate);
+		return (this.allowance >= 0) ? 0 : (long) (-this.allowance * 1_000_000_000d / rate) + 1;
+	}
+
+	private void refill(long rate) {
+		long now = System.nanoTime();
+		this.allowance = Math.min(rate, this.allowance + (now - this.allowanceNanos) * rate / 1_000_000_000d);
+		this.allowanceNanos = now;
+	}
+
+	void flush() {
+		List<SyncFrame> frames;
+		synchronized (this) {
+			if (this.state != State.SCHEDULED) {
+				return;
+			}
+			long delay = budgetDelay();
+			if (delay > 0) {
+				this.manager.scheduler().schedule(this::flush, delay, TimeUnit.NANOSECONDS);
+				return;
+			}
+			frames = drainLocked();
+			if (frames.isEmpty()) {
+				this.state = State.IDLE;
+				return;
+			}
+			this.state = State.WRITING;
+			this.lastFlushNanos = System.nanoTime();
+		}
+		try {
+			this.transport.send(frames, this::written);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Failed to write to session " + this.viewer.sessionId(), ex);
+			written();
+		}
+	}
+
+	private List<SyncFrame> drainLocked() {
+		long watermark = this.manager.watermark();
+		String watermarkToken = this.manager.token(watermark);
+		long rate = this.manager.settings().maxBytesPerSecond();
+		int maxWrite = this.manager.settings().maxWriteBytes();
+		int budget = (rate > 0) ? (int) Math.min(maxWrite, Math.max(1, this.allowance)) : maxWrite;
+		List<SyncFrame> frames = new ArrayList<>(2);
+		int written = 0;
+		for (Subscription subscription : this.subscriptions.values()) {
+			subscription.settle(watermark);
+			while (subscription.hasWork() && (frames.isEmpty() || written < budget)) {
+				SyncFrame frame = subscription.drain(Math.max(1, budget - written), watermarkToken);
+				frames.add(frame);
+				written += frame.bodyLength();
+			}
+		}
+		if (rate > 0) {
+			this.allowance -= written;
+		}
+		this.manager.metrics().recordWrite(frames.size(), written);
+		return frames;
+	}
+
+	private void written() {
+		synchronized (this) {
+			if (this.state != State.WRITING) {
+				return;
+			}
+			this.state = State.IDLE;
+			for (Subscription subscription : this.subscriptions.values()) {
+				if (subscription.hasWork()) {
+					scheduleFlushLocked();
+					return;
+				}
+			}
+		}
+	}
+
+	private enum State {
+
+		IDLE, SCHEDULED, WRITING, CLOSED
+
+	}
+
+}

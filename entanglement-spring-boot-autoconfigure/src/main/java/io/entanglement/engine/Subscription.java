@@ -1,0 +1,155 @@
+package io.entanglement.engine;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client subscription to one type: its pending changes, coalesced per object. Every
+ * field is guarded by the owning {@link SessionOutbox}.
+ *
+ * @author Entanglement
+ */
+final class Subscription {
+
+	final SessionOutbox outbox;
+
+	final String id;
+
+	final SyncType type;
+
+	/** Pending changes per object id, newest state only. */
+	final LinkedHashMap<String, EncodedChange> pending = new LinkedHashMap<>();
+
+	/**
+	 * Versions known to the client while a snapshot settles: stale live changes committed
+	 * before the snapshot query may still arrive until the watermark passes
+	 * {@link #settleSeq}.
+	 */
+	@Nullable Map<String, Long> known;
+
+	long settleSeq;
+
+	/** A snapshot or catch-up is being loaded; live changes wait in {@link #pending}. */
+	boolean loading = true;
+
+	/** The next frame must carry {@code "synced":true} even if nothing is pending. */
+	boolean syncPending;
+
+	/** The next frame must carry {@code "reset":true}. */
+	boolean resetPending;
+
+	/** The token valid for what the client has fully received. */
+	String token;
+
+	boolean closed;
+
+	Subscription(SessionOutbox outbox, String id, SyncType type, String token) {
+		this.outbox = outbox;
+		this.id = id;
+		this.type = type;
+		this.token = token;
+	}
+
+	boolean hasWork() {
+		return !this.loading && !this.closed && (this.syncPending || !this.pending.isEmpty());
+	}
+
+	/**
+	 * Queue a live change unless the client already has the same or a newer version.
+	 * @return whether the change was queued
+	 */
+	boolean offer(EncodedChange change) {
+		String id = change.id();
+		if (this.known != null) {
+			Long knownVersion = this.known.get(id);
+			if (knownVersion != null && knownVersion >= change.version()) {
+				return false;
+			}
+			this.known.put(id, change.version());
+		}
+		EncodedChange queued = this.pending.get(id);
+		if (queued != null && queued.version() >= change.version()) {
+			return false;
+		}
+		this.pending.put(id, change);
+		return true;
+	}
+
+	/**
+	 * Merge a loaded snapshot or catch-up with the live changes that arrived meanwhile,
+	 * keeping the newer version of each object.
+	 */
+	void merge(Iterable<EncodedChange> loaded, boolean reset, long settleSeq) {
+		LinkedHashMap<String, EncodedChange> merged = new LinkedHashMap<>();
+		for (EncodedChange change : loaded) {
+			EncodedChange live = this.pending.remove(change.id());
+			merged.put(change.id(), (live != null && live.version() >= change.version()) ? live : change);
+		}
+		merged.putAll(this.pending);
+		this.pending.clear();
+		this.pending.putAll(merged);
+		Map<String, Long> versions = new HashMap<>(merged.size() * 2);
+		merged.forEach((id, change) -> versions.put(id, change.version()));
+		this.known = versions;
+		this.settleSeq = settleSeq;
+		this.loading = false;
+		this.syncPending = true;
+		this.resetPending = reset;
+	}
+
+	/**
+	 * Drop everything pending and wait for a fresh snapshot.
+	 */
+	void restart(String zeroToken) {
+		this.pending.clear();
+		this.known = null;
+		this.loading = true;
+		this.syncPending = false;
+		this.token = zeroToken;
+	}
+
+	void settle(long watermark) {
+		if (this.known != null && watermark >= this.settleSeq) {
+			this.known = null;
+		}
+	}
+
+	/**
+	 * Take pending changes into one frame of at most {@code maxBytes} (at least one
+	 * change).
+	 * @param watermarkToken the token valid if this frame empties the queue
+	 */
+	SyncFrame drain(int maxBytes, String watermarkToken) {
+		StringBuilder body = new StringBuilder(Math.min(maxBytes, 4096) + 64);
+		body.append(this.type.envelopeStart());
+		int bytes = this.type.envelopeStart().length() + 32;
+		int count = 0;
+		var iterator = this.pending.values().iterator();
+		while (iterator.hasNext()) {
+			EncodedChange change = iterator.next();
+			if (count > 0 && bytes + change.byteLength() + 1 > maxBytes) {
+				break;
+			}
+			if (count > 0) {
+				body.append(',');
+			}
+			body.append(change.json());
+			bytes += change.byteLength() + 1;
+			count++;
+			iterator.remove();
+		}
+		boolean emptied = this.pending.isEmpty();
+		if (emptied) {
+			this.token = watermarkToken;
+			this.syncPending = false;
+		}
+		body.append("],\"synced\":").append(emptied).append(",\"reset\":").append(this.resetPending).append('}');
+		this.resetPending = false;
+		String json = body.toString();
+		return new SyncFrame(this.id, this.type.destination(), this.token, json, ChangeEncoder.utf8Length(json));
+	}
+
+}

@@ -1,0 +1,45 @@
+package io.entanglement.engine;
+
+import java.time.Duration;
+
+import org.springframework.util.Assert;
+
+/**
+ * The engine's tuning, fixed at start.
+ *
+ * @param flushInterval minimum time between two flushes to one session, zero to flush
+ * whenever the connection is idle
+ * @param maxBytesPerSecond byte budget per session, zero for none
+ * @param maxPending distinct pending objects per subscription before it is reset
+ * @param maxWriteBytes target size of one network write
+ * @param tombstoneRetention how long deletes stay available to catch-up
+ * @author Entanglement
+ */
+public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int maxPending, int maxWriteBytes,
+		Duration tombstoneRetention) {
+
+	/**
+	 * Validate the settings.
+	 */
+	public SyncSettings {
+		Assert.isTrue(!flushInterval.isNegative(), "'flushInterval' must not be negative");
+		Assert.isTrue(maxBytesPerSecond >= 0, "'maxBytesPerSecond' must not be negative");
+		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
+		Assert.isTrue(maxWriteBytes >= 1024, "'maxWriteBytes' must be at least 1024");
+		Assert.isTrue(!tombstoneRetention.isNegative() && !tombstoneRetention.isZero(),
+				"'tombstoneRetention' must be positive");
+	}
+
+	/**
+	 * Defaults suitable for tests and small deployments.
+	 * @return the defaults
+	 */
+	public static SyncSettings defaults() {
+		return new SyncSettings(Duration.ZERO, 0, 10_000, 32 * 1024, Duration.ofDays(7));
+	}
+
+	long flushIntervalNanos() {
+		return this.flushInterval.toNanos();
+	}
+
+}

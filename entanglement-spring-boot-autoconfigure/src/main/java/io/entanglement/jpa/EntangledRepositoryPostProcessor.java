@@ -1,0 +1,123 @@
+package io.entanglement.jpa;
+
+import io.entanglement.Entangled;
+import jakarta.persistence.EntityManagerFactory;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.event.service.spi.EventListenerRegistry;
+import org.hibernate.event.spi.EventType;
+import org.hibernate.event.spi.PostDeleteEvent;
+import org.hibernate.event.spi.PostDeleteEventListener;
+import org.hibernate.event.spi.PostInsertEvent;
+import org.hibernate.event.spi.PostInsertEventListener;
+import org.hibernate.event.spi.PostUpdateEvent;
+import org.hibernate.event.spi.PostUpdateEventListener;
+import org.hibernate.persister.entity.EntityPersister;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.data.repository.core.RepositoryInformation;
+import org.springframework.data.repository.core.support.RepositoryFactoryInformation;
+
+/**
+ * Finds {@link Entangled} repositories as they are created and installs the change
+ * capture on the entity manager factory, so even changes made while the context starts
+ * are captured.
+ *
+ * @author Entanglement
+ */
+public final class EntangledRepositoryPostProcessor implements BeanPostProcessor {
+
+	private final JpaSyncTypes types = new JpaSyncTypes();
+
+	private final ObjectProvider<JpaChangeCapture> capture;
+
+	/**
+	 * Create a post processor.
+	 * @param capture the change capture, resolved at the first captured change
+	 */
+	public EntangledRepositoryPostProcessor(ObjectProvider<JpaChangeCapture> capture) {
+		this.capture = capture;
+	}
+
+	/**
+	 * The synchronized entity classes found so far.
+	 * @return the types
+	 */
+	public JpaSyncTypes types() {
+		return this.types;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (bean instanceof RepositoryFactoryInformation<?, ?> factory) {
+			RepositoryInformation repository = factory.getRepositoryInformation();
+			Entangled entangled = AnnotatedElementUtils.findMergedAnnotation(repository.getRepositoryInterface(),
+					Entangled.class);
+			if (entangled != null) {
+				this.types.register(entangled.value(), repository.getDomainType());
+			}
+		}
+		if (bean instanceof EntityManagerFactory emf) {
+			install(emf);
+		}
+		return bean;
+	}
+
+	private void install(EntityManagerFactory emf) {
+		SessionFactoryImplementor sessionFactory = emf.unwrap(SessionFactoryImplementor.class);
+		EventListenerRegistry listeners = sessionFactory.getServiceRegistry().getService(EventListenerRegistry.class);
+		LazyCapture lazy = new LazyCapture(this.capture);
+		listeners.appendListeners(EventType.POST_INSERT, lazy);
+		listeners.appendListeners(EventType.POST_UPDATE, lazy);
+		listeners.appendListeners(EventType.POST_DELETE, lazy);
+		this.types.entityManagerFactory(emf);
+	}
+
+	/**
+	 * Resolves the capture bean at the first event, after the context has it.
+	 */
+	private static final class LazyCapture
+			implements PostInsertEventListener, PostUpdateEventListener, PostDeleteEventListener {
+
+		private final ObjectProvider<JpaChangeCapture> provider;
+
+		private volatile @Nullable JpaChangeCapture capture;
+
+		LazyCapture(ObjectProvider<JpaChangeCapture> provider) {
+			this.provider = provider;
+		}
+
+		private JpaChangeCapture capture() {
+			JpaChangeCapture current = this.capture;
+			if (current == null) {
+				current = this.provider.getObject();
+				this.capture = current;
+			}
+			return current;
+		}
+
+		@Override
+		public void onPostInsert(PostInsertEvent event) {
+			capture().onPostInsert(event);
+		}
+
+		@Override
+		public void onPostUpdate(PostUpdateEvent event) {
+			capture().onPostUpdate(event);
+		}
+
+		@Override
+		public void onPostDelete(PostDeleteEvent event) {
+			capture().onPostDelete(event);
+		}
+
+		@Override
+		public boolean requiresPostCommitHandling(EntityPersister persister) {
+			return false;
+		}
+
+	}
+
+}

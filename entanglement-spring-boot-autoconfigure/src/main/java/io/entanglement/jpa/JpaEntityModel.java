@@ -1,0 +1,184 @@
+package io.entanglement.jpa;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Member;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.entanglement.ObjectKey;
+import io.entanglement.SyncChange;
+import io.entanglement.SyncIgnore;
+import io.entanglement.SyncOwner;
+import jakarta.persistence.PersistenceUnitUtil;
+import jakarta.persistence.metamodel.Attribute;
+import jakarta.persistence.metamodel.EntityType;
+import jakarta.persistence.metamodel.SingularAttribute;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.convert.ConversionService;
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * How one synchronized entity class maps to wire state: its id, version, owner and
+ * synchronized attributes, read from the JPA metamodel.
+ *
+ * @author Entanglement
+ */
+final class JpaEntityModel {
+
+	private static final ConversionService conversions = DefaultConversionService.getSharedInstance();
+
+	private final String type;
+
+	private final Class<?> entityClass;
+
+	private final String entityName;
+
+	private final SingularAttribute<?, ?> idAttribute;
+
+	private final Member version;
+
+	private final @Nullable Member owner;
+
+	private final Map<String, Property> properties;
+
+	private final PersistenceUnitUtil units;
+
+	JpaEntityModel(String type, EntityType<?> entity, PersistenceUnitUtil units) {
+		this.type = type;
+		this.entityClass = entity.getJavaType();
+		this.entityName = entity.getName();
+		this.units = units;
+		this.idAttribute = entity.getId(entity.getIdType().getJavaType());
+		SingularAttribute<?, ?> versionAttribute = null;
+		Member ownerMember = null;
+		Map<String, Property> properties = new LinkedHashMap<>();
+		for (Attribute<?, ?> attribute : entity.getAttributes()) {
+			Member member = attribute.getJavaMember();
+			if (attribute instanceof SingularAttribute<?, ?> singular && singular.isVersion()) {
+				versionAttribute = singular;
+			}
+			else if (attribute instanceof SingularAttribute<?, ?> singular && singular.isId()) {
+				continue;
+			}
+			else if (isAnnotated(member, SyncOwner.class)) {
+				ownerMember = member;
+			}
+			else if (!isAnnotated(member, SyncIgnore.class) && !attribute.isCollection()) {
+				properties.put(attribute.getName(), new Property(member, attribute.isAssociation()));
+			}
+		}
+		if (versionAttribute == null) {
+			throw new IllegalStateException("Entity " + this.entityClass.getName() + " synchronized as '" + type
+					+ "' needs a numeric @Version attribute, for example '@Version private long version;'");
+		}
+		Class<?> versionType = versionAttribute.getJavaType();
+		if (!(Number.class.isAssignableFrom(versionType) || versionType == long.class || versionType == int.class
+				|| versionType == short.class)) {
+			throw new IllegalStateException("The @Version attribute of " + this.entityClass.getName()
+					+ " must be numeric, but is " + versionType.getName());
+		}
+		this.version = versionAttribute.getJavaMember();
+		this.owner = ownerMember;
+		this.properties = Collections.unmodifiableMap(properties);
+	}
+
+	String type() {
+		return this.type;
+	}
+
+	Class<?> entityClass() {
+		return this.entityClass;
+	}
+
+	String entityName() {
+		return this.entityName;
+	}
+
+	String idName() {
+		return this.idAttribute.getName();
+	}
+
+	Set<String> propertyNames() {
+		return this.properties.keySet();
+	}
+
+	ObjectKey keyOf(Object id) {
+		return new ObjectKey(this.type, String.valueOf(id));
+	}
+
+	Object parseId(String id) {
+		Object parsed = conversions.convert(id, this.idAttribute.getJavaType());
+		if (parsed == null) {
+			throw new IllegalArgumentException("Cannot read '" + id + "' as an id of " + this.entityName);
+		}
+		return parsed;
+	}
+
+	long versionOf(Object entity) {
+		Object value = read(this.version, entity);
+		return (value instanceof Number number) ? number.longValue() : 0;
+	}
+
+	/**
+	 * The object's state as subscribers see it.
+	 */
+	SyncChange toChange(Object entity, String defaultOwner) {
+		Object id = this.units.getIdentifier(entity);
+		Map<String, @Nullable Object> state = new LinkedHashMap<>();
+		this.properties.forEach((name, property) -> {
+			Object value = read(property.member(), entity);
+			if (property.association() && value != null) {
+				value = this.units.getIdentifier(value);
+			}
+			state.put(name, value);
+		});
+		Object ownerValue = (this.owner != null) ? read(this.owner, entity) : null;
+		String owner = (ownerValue != null) ? String.valueOf(ownerValue) : defaultOwner;
+		return SyncChange.upsert(keyOf(id), owner, versionOf(entity), Collections.unmodifiableMap(state));
+	}
+
+	List<SyncChange> toChanges(List<?> entities, String defaultOwner) {
+		List<SyncChange> changes = new ArrayList<>(entities.size());
+		for (Object entity : entities) {
+			changes.add(toChange(entity, defaultOwner));
+		}
+		return changes;
+	}
+
+	private static @Nullable Object read(Member member, Object target) {
+		if (member instanceof Field field) {
+			ReflectionUtils.makeAccessible(field);
+			return ReflectionUtils.getField(field, target);
+		}
+		Method method = (Method) member;
+		ReflectionUtils.makeAccessible(method);
+		return ReflectionUtils.invokeMethod(method, target);
+	}
+
+	private static boolean isAnnotated(Member member, Class<? extends java.lang.annotation.Annotation> annotation) {
+		if (member instanceof Field field) {
+			return field.isAnnotationPresent(annotation);
+		}
+		if (member instanceof Method method) {
+			if (method.isAnnotationPresent(annotation)) {
+				return true;
+			}
+			String name = method.getName().replaceFirst("^(get|is)", "");
+			Field field = ReflectionUtils.findField(method.getDeclaringClass(),
+					Character.toLowerCase(name.charAt(0)) + name.substring(1));
+			return field != null && field.isAnnotationPresent(annotation);
+		}
+		return false;
+	}
+
+	private record Property(Member member, boolean association) {
+	}
+
+}

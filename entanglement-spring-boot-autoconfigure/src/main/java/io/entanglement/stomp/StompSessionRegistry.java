@@ -1,0 +1,83 @@
+package io.entanglement.stomp;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
+
+/**
+ * Puts a {@link StompSessionWriter} under every STOMP session, so Entanglement's batches
+ * and Spring's own frames share one ordered, non-blocking write path per connection.
+ *
+ * @author Entanglement
+ */
+public final class StompSessionRegistry implements WebSocketHandlerDecoratorFactory {
+
+	private final Map<String, StompSessionWriter> writers = new ConcurrentHashMap<>();
+
+	private final long bufferSizeLimit;
+
+	/**
+	 * Create a registry.
+	 * @param bufferSizeLimit bytes of non-batch frames a session may have queued before
+	 * it is closed as unreliable
+	 */
+	public StompSessionRegistry(long bufferSizeLimit) {
+		this.bufferSizeLimit = bufferSizeLimit;
+	}
+
+	@Override
+	public WebSocketHandler decorate(WebSocketHandler handler) {
+		return new WebSocketHandlerDecorator(handler) {
+
+			@Override
+			public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+				StompSessionWriter writer = new StompSessionWriter(session, StompSessionRegistry.this.bufferSizeLimit);
+				StompSessionRegistry.this.writers.put(session.getId(), writer);
+				super.afterConnectionEstablished(writer);
+			}
+
+			@Override
+			public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) throws Exception {
+				super.handleMessage(writerOr(session), message);
+			}
+
+			@Override
+			public void handleTransportError(WebSocketSession session, Throwable exception) throws Exception {
+				super.handleTransportError(writerOr(session), exception);
+			}
+
+			@Override
+			public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) throws Exception {
+				StompSessionWriter writer = StompSessionRegistry.this.writers.remove(session.getId());
+				super.afterConnectionClosed((writer != null) ? writer : session, closeStatus);
+			}
+
+		};
+	}
+
+	private WebSocketSession writerOr(WebSocketSession session) {
+		StompSessionWriter writer = this.writers.get(session.getId());
+		return (writer != null) ? writer : session;
+	}
+
+	@Nullable StompSessionWriter writer(String sessionId) {
+		return this.writers.get(sessionId);
+	}
+
+	/**
+	 * The number of open sessions.
+	 * @return the session count
+	 */
+	public int size() {
+		return this.writers.size();
+	}
+
+}

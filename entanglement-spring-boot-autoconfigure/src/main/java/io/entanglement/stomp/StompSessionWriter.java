@@ -1,0 +1,200 @@
+package io.entanglement.stomp;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.entanglement.engine.SessionTransport;
+import io.entanglement.engine.SyncFrame;
+import jakarta.websocket.RemoteEndpoint;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+
+/**
+ * Serializes every write to one WebSocket session, Spring's STOMP frames and
+ * Entanglement's batches alike, and reports when each batch has left so the outbox knows
+ * the connection has drained. On a JSR-356 container (Tomcat) writes are asynchronous: no
+ * thread waits for a slow client.
+ *
+ * @author Entanglement
+ */
+final class StompSessionWriter extends WebSocketSessionDecorator implements SessionTransport {
+
+	private static final Log logger = LogFactory.getLog(StompSessionWriter.class);
+
+	private static final boolean JAKARTA_WEBSOCKET_PRESENT = ClassUtils.isPresent("jakarta.websocket.Session",
+			StompSessionWriter.class.getClassLoader());
+
+	private final Queue<Outgoing> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean writing = new AtomicBoolean();
+
+	private final AtomicLong queuedBytes = new AtomicLong();
+
+	private final AtomicLong messageIds = new AtomicLong();
+
+	private final long bufferSizeLimit;
+
+	private final RemoteEndpoint.@Nullable Async async;
+
+	private volatile boolean closing;
+
+	StompSessionWriter(WebSocketSession session, long bufferSizeLimit) {
+		super(session);
+		this.bufferSizeLimit = bufferSizeLimit;
+		this.async = JAKARTA_WEBSOCKET_PRESENT ? JakartaAsync.of(session) : null;
+	}
+
+	@Override
+	public void sendMessage(WebSocketMessage<?> message) throws IOException {
+		enqueue(new Outgoing(message, null));
+		// Spring's own frames (replies, receipts) are bounded here; batches never pile up
+		// because the outbox waits for each one to drain.
+		if (this.queuedBytes.get() > this.bufferSizeLimit && !this.closing) {
+			this.closing = true;
+			logger.debug("Send buffer limit exceeded for session " + getId());
+			close(CloseStatus.SESSION_NOT_RELIABLE);
+		}
+	}
+
+	@Override
+	public void send(List<SyncFrame> frames, Runnable written) {
+		StringBuilder text = new StringBuilder(estimate(frames));
+		for (SyncFrame frame : frames) {
+			StompMessageFrames.append(text, frame, getId() + "-" + this.messageIds.incrementAndGet());
+		}
+		enqueue(new Outgoing(new TextMessage(text.toString()), written));
+	}
+
+	private static int estimate(List<SyncFrame> frames) {
+		int size = 0;
+		for (SyncFrame frame : frames) {
+			size += frame.body().length() + 256;
+		}
+		return size;
+	}
+
+	private void enqueue(Outgoing outgoing) {
+		if (!isOpen()) {
+			outgoing.done();
+			return;
+		}
+		this.queuedBytes.addAndGet(outgoing.message.getPayloadLength());
+		this.queue.add(outgoing);
+		drain();
+	}
+
+	private void drain() {
+		while (this.writing.compareAndSet(false, true)) {
+			Outgoing next = this.queue.poll();
+			if (next == null) {
+				this.writing.set(false);
+				if (this.queue.isEmpty()) {
+					return;
+				}
+				continue;
+			}
+			if (!write(next)) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Write one message. Returns {@code true} if the write completed on this thread, or
+	 * {@code false} if it completes later and its callback continues draining.
+	 */
+	private boolean write(Outgoing outgoing) {
+		RemoteEndpoint.Async remote = this.async;
+		if (remote != null && outgoing.message instanceof TextMessage text) {
+			AtomicInteger phase = new AtomicInteger();
+			try {
+				remote.sendText(text.getPayload(), (result) -> {
+					finished(outgoing, result.isOK() ? null : result.getException());
+					if (!phase.compareAndSet(0, 1)) {
+						this.writing.set(false);
+						drain();
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				finished(outgoing, ex);
+				this.writing.set(false);
+				return true;
+			}
+			if (phase.compareAndSet(0, 2)) {
+				return false;
+			}
+			this.writing.set(false);
+			return true;
+		}
+		Throwable failure = null;
+		try {
+			getDelegate().sendMessage(outgoing.message);
+		}
+		catch (IOException | RuntimeException ex) {
+			failure = ex;
+		}
+		finished(outgoing, failure);
+		this.writing.set(false);
+		return true;
+	}
+
+	private void finished(Outgoing outgoing, @Nullable Throwable failure) {
+		this.queuedBytes.addAndGet(-outgoing.message.getPayloadLength());
+		if (failure != null && !this.closing) {
+			this.closing = true;
+			logger.debug("Write to session " + getId() + " failed; closing it", failure);
+			try {
+				getDelegate().close(CloseStatus.SESSION_NOT_RELIABLE);
+			}
+			catch (IOException ex) {
+				logger.trace("Failed to close session " + getId(), ex);
+			}
+		}
+		outgoing.done();
+	}
+
+	private record Outgoing(WebSocketMessage<?> message, @Nullable Runnable written) {
+
+		void done() {
+			if (this.written != null) {
+				this.written.run();
+			}
+		}
+
+	}
+
+	/**
+	 * Isolates the JSR-356 API, which not every WebSocket engine provides.
+	 */
+	private static final class JakartaAsync {
+
+		static RemoteEndpoint.@Nullable Async of(WebSocketSession session) {
+			WebSocketSession target = session;
+			while (target instanceof WebSocketSessionDecorator decorator) {
+				target = decorator.getDelegate();
+			}
+			if (target instanceof NativeWebSocketSession nativeSession
+					&& nativeSession.getNativeSession() instanceof jakarta.websocket.Session jakartaSession) {
+				return jakartaSession.getAsyncRemote();
+			}
+			return null;
+		}
+
+	}
+
+}

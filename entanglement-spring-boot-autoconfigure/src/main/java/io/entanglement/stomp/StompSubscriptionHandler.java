@@ -1,0 +1,168 @@
+package io.entanglement.stomp;
+
+import java.security.Principal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.entanglement.SyncException;
+import io.entanglement.SyncViewer;
+import io.entanglement.engine.SessionOutbox;
+import io.entanglement.engine.SessionTransport;
+import io.entanglement.engine.SyncManager;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.support.NativeMessageHeaderAccessor;
+
+/**
+ * Handles SUBSCRIBE and UNSUBSCRIBE for {@code /entanglement/{type}} and the end of
+ * sessions, on the client inbound channel beside Spring's own broker handlers.
+ *
+ * @author Entanglement
+ */
+public final class StompSubscriptionHandler implements MessageHandler, SmartLifecycle {
+
+	/** The header with which a client resumes from a token. */
+	public static final String SINCE_HEADER = "entanglement-since";
+
+	private static final Log logger = LogFactory.getLog(StompSubscriptionHandler.class);
+
+	private final SubscribableChannel clientInboundChannel;
+
+	private final SyncManager manager;
+
+	private final StompSessionRegistry sessions;
+
+	private final StompReplies replies;
+
+	private final Map<String, SessionOutbox> outboxes = new ConcurrentHashMap<>();
+
+	private volatile boolean running;
+
+	/**
+	 * Create a handler.
+	 * @param clientInboundChannel the channel of client frames
+	 * @param manager the sync manager
+	 * @param sessions the sessions' writers
+	 * @param replies where refusals go
+	 */
+	public StompSubscriptionHandler(SubscribableChannel clientInboundChannel, SyncManager manager,
+			StompSessionRegistry sessions, StompReplies replies) {
+		this.clientInboundChannel = clientInboundChannel;
+		this.manager = manager;
+		this.sessions = sessions;
+		this.replies = replies;
+	}
+
+	@Override
+	public void handleMessage(Message<?> message) {
+		MessageHeaders headers = message.getHeaders();
+		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(headers);
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
+		if (type == null || sessionId == null) {
+			return;
+		}
+		switch (type) {
+			case SUBSCRIBE -> subscribe(message, sessionId);
+			case UNSUBSCRIBE -> unsubscribe(headers, sessionId);
+			case DISCONNECT -> disconnect(sessionId);
+			default -> {
+			}
+		}
+	}
+
+	private void subscribe(Message<?> message, String sessionId) {
+		MessageHeaders headers = message.getHeaders();
+		String destination = SimpMessageHeaderAccessor.getDestination(headers);
+		if (destination == null || !destination.startsWith(SyncManager.DESTINATION_PREFIX)) {
+			return;
+		}
+		Principal user = SimpMessageHeaderAccessor.getUser(headers);
+		String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(headers);
+		try {
+			if (subscriptionId == null) {
+				throw new io.entanglement.InvalidRequestException("SUBSCRIBE needs an id header");
+			}
+			SessionOutbox outbox = outbox(sessionId, user);
+			if (outbox == null) {
+				return;
+			}
+			String typeName = destination.substring(SyncManager.DESTINATION_PREFIX.length());
+			this.manager.subscribe(outbox, subscriptionId, typeName, nativeHeader(message, SINCE_HEADER));
+		}
+		catch (SyncException ex) {
+			this.replies.subscriptionRejected(sessionId, user, destination, ex);
+		}
+	}
+
+	private @Nullable SessionOutbox outbox(String sessionId, @Nullable Principal user) {
+		SessionOutbox outbox = this.outboxes.get(sessionId);
+		if (outbox != null) {
+			return outbox;
+		}
+		SessionTransport writer = this.sessions.writer(sessionId);
+		if (writer == null) {
+			logger.debug("No open WebSocket session " + sessionId + "; ignoring SUBSCRIBE");
+			return null;
+		}
+		return this.outboxes.computeIfAbsent(sessionId, (id) -> this.manager.open(new SyncViewer(id, user), writer));
+	}
+
+	private void unsubscribe(MessageHeaders headers, String sessionId) {
+		String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(headers);
+		SessionOutbox outbox = this.outboxes.get(sessionId);
+		if (outbox != null && subscriptionId != null) {
+			this.manager.unsubscribe(outbox, subscriptionId);
+		}
+	}
+
+	private void disconnect(String sessionId) {
+		SessionOutbox outbox = this.outboxes.remove(sessionId);
+		if (outbox != null) {
+			this.manager.close(outbox);
+		}
+	}
+
+	private static @Nullable String nativeHeader(Message<?> message, String name) {
+		Object nativeHeaders = message.getHeaders().get(NativeMessageHeaderAccessor.NATIVE_HEADERS);
+		if (nativeHeaders instanceof Map<?, ?> map && map.get(name) instanceof java.util.List<?> values
+				&& !values.isEmpty()) {
+			return String.valueOf(values.get(0));
+		}
+		return null;
+	}
+
+	/**
+	 * The number of sessions with at least one subscription.
+	 * @return the count
+	 */
+	public int sessionCount() {
+		return this.outboxes.size();
+	}
+
+	@Override
+	public void start() {
+		this.clientInboundChannel.subscribe(this);
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.clientInboundChannel.unsubscribe(this);
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}
