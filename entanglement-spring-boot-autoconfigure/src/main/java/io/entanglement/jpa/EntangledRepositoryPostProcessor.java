@@ -1,5 +1,9 @@
 package io.entanglement.jpa;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
 import io.entanglement.Entangled;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -32,6 +36,8 @@ public final class EntangledRepositoryPostProcessor implements BeanPostProcessor
 	private final JpaSyncTypes types = new JpaSyncTypes();
 
 	private final ObjectProvider<JpaChangeCapture> capture;
+
+	private final Set<SessionFactoryImplementor> sessionFactories = Collections.newSetFromMap(new IdentityHashMap<>());
 
 	/**
 	 * Create a post processor.
@@ -67,6 +73,9 @@ public final class EntangledRepositoryPostProcessor implements BeanPostProcessor
 
 	private void install(EntityManagerFactory emf) {
 		SessionFactoryImplementor sessionFactory = emf.unwrap(SessionFactoryImplementor.class);
+		if (!this.sessionFactories.add(sessionFactory)) {
+			return;
+		}
 		EventListenerRegistry listeners = sessionFactory.getServiceRegistry().getService(EventListenerRegistry.class);
 		LazyCapture lazy = new LazyCapture(this.capture);
 		listeners.appendListeners(EventType.POST_INSERT, lazy);

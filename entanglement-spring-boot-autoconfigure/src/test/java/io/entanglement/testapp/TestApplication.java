@@ -1,0 +1,32 @@
+package io.entanglement.testapp;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * A small application using Entanglement as a user would: one entangled repository, HTTP
+ * Basic on the handshake.
+ */
+@SpringBootApplication
+public class TestApplication {
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+			.httpBasic(Customizer.withDefaults());
+		return http.build();
+	}
+
+	@Bean
+	InMemoryUserDetailsManager users() {
+		return new InMemoryUserDetailsManager(
+				User.withUsername("alice").password("{noop}password").roles("USER").build(),
+				User.withUsername("bob").password("{noop}password").roles("USER").build());
+	}
+
+}
