@@ -25,6 +25,8 @@ public final class SessionOutbox {
 
 	private static final Log logger = LogFactory.getLog(SessionOutbox.class);
 
+	private static final int FRAMING_BYTES = 160;
+
 	private final SyncManager manager;
 
 	private final SyncViewer viewer;
@@ -105,7 +107,7 @@ public final class SessionOutbox {
 		if (subscription.loading) {
 			return;
 		}
-		if (subscription.pending.size() > this.manager.settings().maxPending()) {
+		if (subscription.pending.size() > subscription.pendingLimit) {
 			this.manager.metrics().resets.increment();
 			restartLocked(subscription);
 			return;
@@ -117,7 +119,7 @@ public final class SessionOutbox {
 		if (subscription.closed) {
 			return;
 		}
-		subscription.merge(changes, reset, settleSeq);
+		subscription.merge(changes, reset, settleSeq, this.manager.settings().maxPending());
 		scheduleFlushLocked();
 	}
 
@@ -203,9 +205,10 @@ public final class SessionOutbox {
 		for (Subscription subscription : this.subscriptions.values()) {
 			subscription.settle(watermark);
 			while (subscription.hasWork() && (frames.isEmpty() || written < budget)) {
-				SyncFrame frame = subscription.drain(Math.max(1, budget - written), watermarkToken);
+				SyncFrame frame = subscription.drain(Math.max(1, budget - written), watermarkToken,
+						this.manager.settings().maxPending());
 				frames.add(frame);
-				written += frame.bodyLength();
+				written += frame.bodyLength() + framingBytes(frame);
 			}
 		}
 		if (rate > 0) {
@@ -213,6 +216,14 @@ public final class SessionOutbox {
 		}
 		this.manager.metrics().recordWrite(frames.size(), written);
 		return frames;
+	}
+
+	/**
+	 * What a transport adds around a batch body (STOMP headers and terminator), charged
+	 * to the byte budget so the budget holds for wire bytes, not only bodies.
+	 */
+	private static int framingBytes(SyncFrame frame) {
+		return FRAMING_BYTES + frame.destination().length() + frame.subscriptionId().length() + frame.token().length();
 	}
 
 	private void written() {

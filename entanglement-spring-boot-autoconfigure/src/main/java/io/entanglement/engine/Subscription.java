@@ -41,6 +41,13 @@ final class Subscription {
 	/** The next frame must carry {@code "reset":true}. */
 	boolean resetPending;
 
+	/**
+	 * How many objects may be pending before the subscription is reset: the configured
+	 * maximum on top of what the last snapshot queued, so a large snapshot draining
+	 * slowly is not mistaken for a client falling behind.
+	 */
+	int pendingLimit;
+
 	/** The token valid for what the client has fully received. */
 	String token;
 
@@ -82,7 +89,7 @@ final class Subscription {
 	 * Merge a loaded snapshot or catch-up with the live changes that arrived meanwhile,
 	 * keeping the newer version of each object.
 	 */
-	void merge(Iterable<EncodedChange> loaded, boolean reset, long settleSeq) {
+	void merge(Iterable<EncodedChange> loaded, boolean reset, long settleSeq, int maxPending) {
 		LinkedHashMap<String, EncodedChange> merged = new LinkedHashMap<>();
 		for (EncodedChange change : loaded) {
 			EncodedChange live = this.pending.remove(change.id());
@@ -94,6 +101,7 @@ final class Subscription {
 		Map<String, Long> versions = new HashMap<>(merged.size() * 2);
 		merged.forEach((id, change) -> versions.put(id, change.version()));
 		this.known = versions;
+		this.pendingLimit = merged.size() + maxPending;
 		this.settleSeq = settleSeq;
 		this.loading = false;
 		this.syncPending = true;
@@ -122,7 +130,7 @@ final class Subscription {
 	 * change).
 	 * @param watermarkToken the token valid if this frame empties the queue
 	 */
-	SyncFrame drain(int maxBytes, String watermarkToken) {
+	SyncFrame drain(int maxBytes, String watermarkToken, int maxPending) {
 		StringBuilder body = new StringBuilder(Math.min(maxBytes, 4096) + 64);
 		body.append(this.type.envelopeStart());
 		int bytes = this.type.envelopeStart().length() + 32;
@@ -141,6 +149,7 @@ final class Subscription {
 			count++;
 			iterator.remove();
 		}
+		this.pendingLimit = Math.max(maxPending, Math.min(this.pendingLimit, this.pending.size() + maxPending));
 		boolean emptied = this.pending.isEmpty();
 		if (emptied) {
 			this.token = watermarkToken;
