@@ -37,6 +37,11 @@ public final class SessionOutbox {
 
 	private State state = State.IDLE;
 
+	/**
+	 * Confined to the dispatcher thread: already listed for a flush after this fan-out.
+	 */
+	boolean touched;
+
 	private long lastFlushNanos;
 
 	private double allowance;
@@ -100,18 +105,23 @@ public final class SessionOutbox {
 		return removed;
 	}
 
-	synchronized void offer(Subscription subscription, EncodedChange change) {
-		if (subscription.closed || !subscription.offer(change)) {
-			return;
-		}
-		if (subscription.loading) {
-			return;
+	/**
+	 * Queue a change; the caller asks for a flush once it has queued everything it has.
+	 * @return whether a flush is needed
+	 */
+	synchronized boolean offer(Subscription subscription, EncodedChange change) {
+		if (subscription.closed || !subscription.offer(change) || subscription.loading) {
+			return false;
 		}
 		if (subscription.pending.size() > subscription.pendingLimit) {
 			this.manager.metrics().resets.increment();
 			restartLocked(subscription);
-			return;
+			return false;
 		}
+		return true;
+	}
+
+	synchronized void flushSoon() {
 		scheduleFlushLocked();
 	}
 

@@ -1,7 +1,9 @@
 package io.entanglement.engine;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -13,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @author Entanglement
  */
 final class Subscription {
+
+	/** The longest envelope end: {@code ],"synced":false,"reset":false}}. */
+	private static final int ENVELOPE_END_MAX = 32;
 
 	final SessionOutbox outbox;
 
@@ -131,22 +136,18 @@ final class Subscription {
 	 * @param watermarkToken the token valid if this frame empties the queue
 	 */
 	SyncFrame drain(int maxBytes, String watermarkToken, int maxPending) {
-		StringBuilder body = new StringBuilder(Math.min(maxBytes, 4096) + 64);
-		body.append(this.type.envelopeStart());
-		int bytes = this.type.envelopeStart().length() + 32;
-		int count = 0;
+		String start = this.type.envelopeStart();
+		List<EncodedChange> batch = new ArrayList<>(Math.min(this.pending.size(), 64));
+		// Type names are ASCII, so the envelope's length is its byte length.
+		int bytes = start.length() + ENVELOPE_END_MAX;
 		var iterator = this.pending.values().iterator();
 		while (iterator.hasNext()) {
 			EncodedChange change = iterator.next();
-			if (count > 0 && bytes + change.byteLength() + 1 > maxBytes) {
+			if (!batch.isEmpty() && bytes + change.byteLength() + 1 > maxBytes) {
 				break;
 			}
-			if (count > 0) {
-				body.append(',');
-			}
-			body.append(change.json());
+			batch.add(change);
 			bytes += change.byteLength() + 1;
-			count++;
 			iterator.remove();
 		}
 		this.pendingLimit = Math.max(maxPending, Math.min(this.pendingLimit, this.pending.size() + maxPending));
@@ -155,10 +156,23 @@ final class Subscription {
 			this.token = watermarkToken;
 			this.syncPending = false;
 		}
+		StringBuilder body = new StringBuilder(bytes);
+		body.append(start);
+		int bodyBytes = start.length();
+		for (int i = 0; i < batch.size(); i++) {
+			if (i > 0) {
+				body.append(',');
+				bodyBytes++;
+			}
+			EncodedChange change = batch.get(i);
+			body.append(change.json());
+			bodyBytes += change.byteLength();
+		}
+		int end = body.length();
 		body.append("],\"synced\":").append(emptied).append(",\"reset\":").append(this.resetPending).append('}');
+		bodyBytes += body.length() - end;
 		this.resetPending = false;
-		String json = body.toString();
-		return new SyncFrame(this.id, this.type.destination(), this.token, json, ChangeEncoder.utf8Length(json));
+		return new SyncFrame(this.id, this.type.destination(), this.token, body.toString(), bodyBytes);
 	}
 
 }

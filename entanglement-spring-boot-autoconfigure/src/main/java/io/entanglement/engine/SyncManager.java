@@ -30,6 +30,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.util.Assert;
 
 /**
@@ -43,7 +44,7 @@ import org.springframework.util.Assert;
  *
  * @author Entanglement
  */
-public class SyncManager implements DisposableBean {
+public class SyncManager implements InitializingBean, DisposableBean {
 
 	/** The destination prefix clients subscribe under. */
 	public static final String DESTINATION_PREFIX = "/entanglement/";
@@ -68,6 +69,12 @@ public class SyncManager implements DisposableBean {
 
 	private final ConcurrentSkipListSet<CommitTicket> openTickets = new ConcurrentSkipListSet<>();
 
+	/**
+	 * Confined to the dispatcher thread: outboxes to flush once the current fan-out is
+	 * done.
+	 */
+	private final List<SessionOutbox> touched = new ArrayList<>();
+
 	private final ExecutorService dispatcher;
 
 	private final ExecutorService flushExecutor;
@@ -79,6 +86,8 @@ public class SyncManager implements DisposableBean {
 	private volatile @Nullable String epoch;
 
 	private volatile long watermark = -1;
+
+	private volatile Token currentToken = new Token(-1, "");
 
 	private volatile long maxAllocated;
 
@@ -184,9 +193,19 @@ public class SyncManager implements DisposableBean {
 				this.watermark = Math.max(watermark(), first.seq());
 			}
 		}
+		// Flushing after the whole fan-out puts the changes of one commit in one batch.
+		for (SessionOutbox outbox : this.touched) {
+			outbox.touched = false;
+			outbox.flushSoon();
+		}
+		this.touched.clear();
 	}
 
 	private void fanOut(EncodedChange change) {
+		SyncType type = this.types.get(change.change().key().type());
+		if (type != null) {
+			type.remember(change);
+		}
 		List<Subscription> subscriptions = this.subscriptionsByType.get(change.change().key().type());
 		if (subscriptions == null) {
 			return;
@@ -195,7 +214,11 @@ public class SyncManager implements DisposableBean {
 			try {
 				if (this.policy.maySee(subscription.outbox.viewer(), change.change())) {
 					this.metrics.offered.increment();
-					subscription.outbox.offer(subscription, change);
+					SessionOutbox outbox = subscription.outbox;
+					if (outbox.offer(subscription, change) && !outbox.touched) {
+						outbox.touched = true;
+						this.touched.add(outbox);
+					}
 				}
 			}
 			catch (RuntimeException ex) {
@@ -301,7 +324,7 @@ public class SyncManager implements DisposableBean {
 		List<EncodedChange> visible = new ArrayList<>(changes.size());
 		for (SyncChange change : changes) {
 			if (this.policy.maySee(viewer, change)) {
-				visible.add(this.encoder.encode(change));
+				visible.add(subscription.type.encode(change, this.encoder));
 			}
 		}
 		subscription.outbox.loaded(subscription, visible, reset, settleSeq);
@@ -358,7 +381,15 @@ public class SyncManager implements DisposableBean {
 	 * @return the token
 	 */
 	public String token(long seq) {
-		return epoch() + "." + seq;
+		Token cached = this.currentToken;
+		if (cached.seq() == seq) {
+			return cached.value();
+		}
+		String value = epoch() + "." + seq;
+		if (seq == this.watermark) {
+			this.currentToken = new Token(seq, value);
+		}
+		return value;
 	}
 
 	private String epoch() {
@@ -416,6 +447,19 @@ public class SyncManager implements DisposableBean {
 			Thread.currentThread().interrupt();
 		}
 		this.flushExecutor.shutdown();
+	}
+
+	/**
+	 * Read the watermark before any commit is numbered, so it never starts past a commit
+	 * that has not been fanned out yet.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		watermark();
+		epoch();
+	}
+
+	private record Token(long seq, String value) {
 	}
 
 	private static ThreadFactory threads(String prefix, boolean daemon) {

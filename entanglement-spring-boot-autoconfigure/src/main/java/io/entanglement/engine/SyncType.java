@@ -1,5 +1,9 @@
 package io.entanglement.engine;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.entanglement.SyncChange;
 import io.entanglement.SyncStore;
 
 /**
@@ -17,6 +21,12 @@ final class SyncType {
 	private final String destination;
 
 	private final String envelopeStart;
+
+	/**
+	 * The newest encoding of each object, so snapshots and catch-up reuse what live
+	 * fan-out already encoded instead of encoding per subscriber.
+	 */
+	private final Map<String, EncodedChange> latest = new ConcurrentHashMap<>();
 
 	SyncType(SyncStore store, ChangeEncoder encoder) {
 		this.name = store.type();
@@ -39,6 +49,25 @@ final class SyncType {
 
 	String envelopeStart() {
 		return this.envelopeStart;
+	}
+
+	void remember(EncodedChange change) {
+		if (change.change().op() == SyncChange.Op.DELETE) {
+			this.latest.remove(change.id());
+		}
+		else {
+			this.latest.merge(change.id(), change, (old, next) -> (next.version() > old.version()) ? next : old);
+		}
+	}
+
+	EncodedChange encode(SyncChange change, ChangeEncoder encoder) {
+		EncodedChange cached = this.latest.get(change.key().id());
+		if (cached != null && cached.version() == change.version() && cached.change().op() == change.op()) {
+			return cached;
+		}
+		EncodedChange encoded = encoder.encode(change);
+		remember(encoded);
+		return encoded;
 	}
 
 }

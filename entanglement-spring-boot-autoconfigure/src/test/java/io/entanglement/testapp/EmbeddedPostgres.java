@@ -39,9 +39,6 @@ public final class EmbeddedPostgres {
 	private static String external() {
 		String configured = System.getProperty("entanglement.test.postgres-url");
 		if (!StringUtils.hasText(configured)) {
-			configured = System.getenv("ENTANGLEMENT_TEST_POSTGRES_URL");
-		}
-		if (!StringUtils.hasText(configured)) {
 			return null;
 		}
 		// A schema of its own per run, so runs against a shared server never see each
