@@ -1,0 +1,7 @@
+/**
+ * The meetup application.
+ */
+@NullMarked
+package com.example.meetup;
+
+import org.jspecify.annotations.NullMarked;
