@@ -1,0 +1,86 @@
+package io.entanglement.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.entanglement.ObjectKey;
+import io.entanglement.SyncChange;
+import io.entanglement.SyncStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fixed set of small objects of one type, each with the five attributes of a typical
+ * synchronized entity (a map marker: a title, two coordinates, a colour, a flag), and the
+ * {@link SyncStore} that serves them at version 1.
+ *
+ * @author Entanglement
+ */
+final class SampleObjects implements SyncStore {
+
+	static final String TYPE = "marker";
+
+	static final String OWNER = "alice";
+
+	private final List<ObjectKey> keys;
+
+	SampleObjects(int count) {
+		List<ObjectKey> keys = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			keys.add(new ObjectKey(TYPE, Integer.toString(i)));
+		}
+		this.keys = List.copyOf(keys);
+	}
+
+	int size() {
+		return this.keys.size();
+	}
+
+	/**
+	 * The upsert of one object at a version; the attributes vary with the version as an
+	 * edited object's would.
+	 */
+	SyncChange change(int index, long version) {
+		return SyncChange.upsert(this.keys.get(index), OWNER, version, state(index, version));
+	}
+
+	private static Map<String, @Nullable Object> state(int index, long version) {
+		// Shaped like the JPA capture's state: insertion-ordered, unmodifiable.
+		Map<String, @Nullable Object> state = new LinkedHashMap<>(8);
+		state.put("title", "Marker " + index);
+		state.put("lat", 48.8566 + (version % 1000) * 1.0e-4);
+		state.put("lng", 2.3522 - (version % 997) * 1.0e-4);
+		state.put("color", "#3366ff");
+		state.put("visible", (version & 1) == 0);
+		return Collections.unmodifiableMap(state);
+	}
+
+	@Override
+	public String type() {
+		return TYPE;
+	}
+
+	@Override
+	public List<SyncChange> snapshot() {
+		List<SyncChange> changes = new ArrayList<>(this.keys.size());
+		for (int i = 0; i < this.keys.size(); i++) {
+			changes.add(change(i, 1));
+		}
+		return changes;
+	}
+
+	@Override
+	public List<SyncChange> load(Collection<String> ids) {
+		List<SyncChange> changes = new ArrayList<>(ids.size());
+		for (int i = 0; i < this.keys.size(); i++) {
+			if (ids.contains(this.keys.get(i).id())) {
+				changes.add(change(i, 1));
+			}
+		}
+		return changes;
+	}
+
+}
