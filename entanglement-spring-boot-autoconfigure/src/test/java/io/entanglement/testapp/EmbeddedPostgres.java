@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.util.StringUtils;
 
@@ -16,6 +20,8 @@ import org.springframework.util.StringUtils;
  * once per JVM from binaries on the test class path.
  */
 public final class EmbeddedPostgres {
+
+	private static final String SCHEMA_PREFIX = "entanglement_test_";
 
 	private static String url;
 
@@ -43,15 +49,34 @@ public final class EmbeddedPostgres {
 		}
 		// A schema of its own per run, so runs against a shared server never see each
 		// other.
-		String schema = "entanglement_test_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis();
+		long now = System.currentTimeMillis();
+		String schema = SCHEMA_PREFIX + now + "_" + ProcessHandle.current().pid();
 		try (Connection connection = DriverManager.getConnection(configured, username(), "");
 				Statement statement = connection.createStatement()) {
+			dropSchemasOfEarlierRuns(statement, now - TimeUnit.HOURS.toMillis(1));
 			statement.execute("CREATE SCHEMA " + schema);
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Could not prepare PostgreSQL at " + configured, ex);
 		}
 		return configured + (configured.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+	}
+
+	private static void dropSchemasOfEarlierRuns(Statement statement, long before) throws SQLException {
+		List<String> stale = new ArrayList<>();
+		try (ResultSet schemas = statement.executeQuery("SELECT schema_name FROM information_schema.schemata "
+				+ "WHERE schema_name LIKE '" + SCHEMA_PREFIX + "%'")) {
+			while (schemas.next()) {
+				String name = schemas.getString(1);
+				String[] parts = name.substring(SCHEMA_PREFIX.length()).split("_");
+				if (parts.length == 2 && parts[0].matches("[0-9]+") && Long.parseLong(parts[0]) < before) {
+					stale.add(name);
+				}
+			}
+		}
+		for (String name : stale) {
+			statement.execute("DROP SCHEMA " + name + " CASCADE");
+		}
 	}
 
 	private static String start() {
