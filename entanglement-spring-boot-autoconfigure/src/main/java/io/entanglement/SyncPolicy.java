@@ -1,5 +1,7 @@
 package io.entanglement;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Decides which viewers may see which objects. Every change passes through the policy
  * before it is queued for a viewer; a denied object is never sent.
@@ -16,5 +18,17 @@ public interface SyncPolicy {
 	 * @return {@code true} to send it
 	 */
 	boolean maySee(SyncViewer viewer, SyncChange change);
+
+	/**
+	 * Whether the viewer may propose this change. Asked before a proposal travels to the
+	 * owner; the owner then decides. By default, authenticated viewers may propose.
+	 * @param viewer the proposing connection
+	 * @param current the object's current state, {@code null} for a create
+	 * @param proposal the proposal
+	 * @return {@code true} to let the proposal go on
+	 */
+	default boolean mayPropose(SyncViewer viewer, @Nullable SyncChange current, Proposal proposal) {
+		return viewer.isAuthenticated();
+	}
 
 }

@@ -2,6 +2,9 @@ package io.entanglement;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the current state of one synchronized type lives. The engine reads it for
@@ -29,5 +32,32 @@ public interface SyncStore {
 	 * @return one upsert per existing object
 	 */
 	List<SyncChange> load(Collection<String> ids);
+
+	/**
+	 * The current state of one object.
+	 * @param id the object id
+	 * @return the object, or {@code null} if it does not exist
+	 */
+	default @Nullable SyncChange find(String id) {
+		List<SyncChange> found = load(List.of(id));
+		return found.isEmpty() ? null : found.get(0);
+	}
+
+	/**
+	 * The names of the attributes a proposal may set.
+	 * @return the synchronized attribute names
+	 */
+	Set<String> attributes();
+
+	/**
+	 * Apply an owner-approved change, authoritatively, and publish it the way every
+	 * change of this store is published. Non-owner proposals never reach this method.
+	 * @param write the change
+	 * @return the object's state after the change (a delete for a deletion)
+	 * @throws SyncException if the object is gone ({@link NotFoundException}), changed
+	 * since ({@link ConflictException}) or the values do not fit
+	 * ({@link InvalidRequestException})
+	 */
+	SyncChange apply(StoreWrite write);
 
 }

@@ -22,4 +22,12 @@ public record SyncViewer(String sessionId, @Nullable Principal principal) {
 		return this.principal != null;
 	}
 
+	/**
+	 * The principal's name.
+	 * @return the name, or {@code null} for anonymous viewers
+	 */
+	public @Nullable String name() {
+		return (this.principal != null) ? this.principal.getName() : null;
+	}
+
 }

@@ -58,7 +58,8 @@ public final class EntanglementAutoConfiguration {
 		EntanglementProperties.Session session = properties.getSession();
 		SyncSettings settings = new SyncSettings(session.getFlushInterval(), session.getMaxBytesPerSecond().toBytes(),
 				session.getMaxPending(), (int) session.getMaxWriteSize().toBytes(),
-				properties.getTombstones().getRetention());
+				properties.getTombstones().getRetention(), properties.getNodeId(),
+				properties.getProposals().getTimeout());
 		ChangeEncoder encoder = new ChangeEncoder(jsonMapper.getIfAvailable(JsonMapper::new));
 		return new SyncManager(syncPolicy, changeLog, encoder, settings);
 	}

@@ -6,6 +6,7 @@ import io.entanglement.jpa.EntangledRepositoryPostProcessor;
 import io.entanglement.jpa.JpaChangeCapture;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,8 +38,9 @@ public final class EntanglementJpaAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean({ SyncManager.class, ChangeLog.class })
 	JpaChangeCapture jpaChangeCapture(EntangledRepositoryPostProcessor repositories, SyncManager syncManager,
-			ChangeLog changeLog, EntanglementProperties properties) {
-		repositories.types().bind(syncManager::register, properties.getNodeId());
+			ChangeLog changeLog, EntanglementProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		repositories.types()
+			.bind(syncManager::register, properties.getNodeId(), jsonMapper.getIfAvailable(JsonMapper::new));
 		return new JpaChangeCapture(repositories.types(), syncManager, changeLog);
 	}
 

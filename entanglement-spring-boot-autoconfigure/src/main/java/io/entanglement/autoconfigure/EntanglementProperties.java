@@ -31,6 +31,8 @@ public class EntanglementProperties {
 
 	private final Schema schema = new Schema();
 
+	private final Proposals proposals = new Proposals();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -61,6 +63,31 @@ public class EntanglementProperties {
 
 	public Schema getSchema() {
 		return this.schema;
+	}
+
+	public Proposals getProposals() {
+		return this.proposals;
+	}
+
+	/**
+	 * Proposal properties.
+	 */
+	public static class Proposals {
+
+		/**
+		 * How long a user owner has to answer a forwarded proposal before the proposer is
+		 * told 'timeout'.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
 	}
 
 	/**

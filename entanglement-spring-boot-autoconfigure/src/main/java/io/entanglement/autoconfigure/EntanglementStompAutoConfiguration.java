@@ -1,6 +1,8 @@
 package io.entanglement.autoconfigure;
 
 import io.entanglement.engine.SyncManager;
+import io.entanglement.stomp.StompOwnerChannel;
+import io.entanglement.stomp.StompProposalHandler;
 import io.entanglement.stomp.StompReplies;
 import io.entanglement.stomp.StompSessionRegistry;
 import io.entanglement.stomp.StompSubscriptionHandler;
@@ -16,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
+import org.springframework.messaging.simp.user.SimpUserRegistry;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
@@ -60,6 +63,23 @@ public final class EntanglementStompAutoConfiguration {
 			@Qualifier("clientInboundChannel") SubscribableChannel clientInboundChannel, SyncManager syncManager,
 			StompSessionRegistry sessions, StompReplies replies) {
 		return new StompSubscriptionHandler(clientInboundChannel, syncManager, sessions, replies);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StompProposalHandler stompProposalHandler(
+			@Qualifier("clientInboundChannel") SubscribableChannel clientInboundChannel, SyncManager syncManager,
+			StompReplies replies) {
+		return new StompProposalHandler(clientInboundChannel, syncManager, replies);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StompOwnerChannel stompOwnerChannel(SimpUserRegistry userRegistry, SimpMessageSendingOperations messaging,
+			SyncManager syncManager) {
+		StompOwnerChannel channel = new StompOwnerChannel(userRegistry, messaging);
+		syncManager.owners(channel);
+		return channel;
 	}
 
 	@Configuration(proxyBeanMethods = false)

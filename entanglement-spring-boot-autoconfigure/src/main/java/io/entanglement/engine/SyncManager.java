@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +20,9 @@ import java.util.regex.Pattern;
 
 import io.entanglement.InvalidRequestException;
 import io.entanglement.ObjectKey;
+import io.entanglement.OwnerDecision;
+import io.entanglement.Proposal;
+import io.entanglement.ProposalReply;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncException;
 import io.entanglement.SyncPolicy;
@@ -83,6 +87,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final ProposalService proposals;
+
 	private volatile @Nullable String epoch;
 
 	private volatile long watermark = -1;
@@ -111,6 +117,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				threads("entanglement-scheduler-", true));
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
+		this.proposals = new ProposalService(this::store, policy, settings.nodeId(), settings.proposalTimeout(),
+				this.scheduler);
 		long purgeEvery = Math.min(settings.tombstoneRetention().toMillis(), TimeUnit.HOURS.toMillis(1));
 		this.scheduler.scheduleWithFixedDelay(this::purgeTombstones, purgeEvery, purgeEvery, TimeUnit.MILLISECONDS);
 	}
@@ -226,6 +234,44 @@ public class SyncManager implements InitializingBean, DisposableBean {
 						+ subscription.outbox.viewer().sessionId(), ex);
 			}
 		}
+	}
+
+	// -- Proposals ----------------------------------------------------------------------
+
+	/**
+	 * Propose a change: it goes to the object's owner, and the returned future completes
+	 * with the one reply the proposal gets. Repeating a request id of the same proposer
+	 * returns the first reply and applies nothing again.
+	 * @param proposer who proposes
+	 * @param proposal the change
+	 * @return the reply
+	 */
+	public CompletableFuture<ProposalReply> propose(SyncViewer proposer, Proposal proposal) {
+		return this.proposals.propose(proposer, proposal);
+	}
+
+	/**
+	 * A user owner answers a forwarded proposal.
+	 * @param owner the answering session
+	 * @param requestId the id of the forwarded request
+	 * @param decision the answer
+	 * @return the reply for the answering session: whether its answer was taken
+	 */
+	public ProposalReply answer(SyncViewer owner, String requestId, OwnerDecision decision) {
+		return this.proposals.answer(owner, requestId, decision);
+	}
+
+	/**
+	 * Connect the channel that reaches user owners' sessions.
+	 * @param owners the channel
+	 */
+	public void owners(OwnerChannel owners) {
+		this.proposals.owners(owners);
+	}
+
+	private @Nullable SyncStore store(String type) {
+		SyncType syncType = this.types.get(type);
+		return (syncType != null) ? syncType.store() : null;
 	}
 
 	// -- Sessions -----------------------------------------------------------------------

@@ -13,10 +13,12 @@ import org.springframework.util.Assert;
  * @param maxPending distinct pending objects per subscription before it is reset
  * @param maxWriteBytes target size of one network write
  * @param tombstoneRetention how long deletes stay available to catch-up
+ * @param nodeId the id of this node, owner of objects without another owner
+ * @param proposalTimeout how long a user owner has to answer a forwarded proposal
  * @author Entanglement
  */
 public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int maxPending, int maxWriteBytes,
-		Duration tombstoneRetention) {
+		Duration tombstoneRetention, String nodeId, Duration proposalTimeout) {
 
 	/**
 	 * Validate the settings.
@@ -26,6 +28,8 @@ public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int m
 		Assert.isTrue(maxBytesPerSecond >= 0, "'maxBytesPerSecond' must not be negative");
 		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
 		Assert.isTrue(maxWriteBytes >= 1024, "'maxWriteBytes' must be at least 1024");
+		Assert.hasText(nodeId, "'nodeId' must not be empty");
+		Assert.isTrue(!proposalTimeout.isNegative() && !proposalTimeout.isZero(), "'proposalTimeout' must be positive");
 		Assert.isTrue(!tombstoneRetention.isNegative() && !tombstoneRetention.isZero(),
 				"'tombstoneRetention' must be positive");
 	}
@@ -35,7 +39,8 @@ public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int m
 	 * @return the defaults
 	 */
 	public static SyncSettings defaults() {
-		return new SyncSettings(Duration.ZERO, 0, 10_000, 32 * 1024, Duration.ofDays(7));
+		return new SyncSettings(Duration.ZERO, 0, 10_000, 32 * 1024, Duration.ofDays(7), "node",
+				Duration.ofSeconds(10));
 	}
 
 	long flushIntervalNanos() {

@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
 
+import io.entanglement.InvalidRequestException;
 import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncIgnore;
@@ -20,6 +23,7 @@ import jakarta.persistence.metamodel.EntityType;
 import jakarta.persistence.metamodel.SingularAttribute;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.ReflectionUtils;
@@ -50,12 +54,15 @@ final class JpaEntityModel {
 
 	private final PersistenceUnitUtil units;
 
+	private final boolean generatedId;
+
 	JpaEntityModel(String type, EntityType<?> entity, PersistenceUnitUtil units) {
 		this.type = type;
 		this.entityClass = entity.getJavaType();
 		this.entityName = entity.getName();
 		this.units = units;
 		this.idAttribute = entity.getId(entity.getIdType().getJavaType());
+		this.generatedId = isAnnotated(this.idAttribute.getJavaMember(), jakarta.persistence.GeneratedValue.class);
 		SingularAttribute<?, ?> versionAttribute = null;
 		Member ownerMember = null;
 		Map<String, Property> properties = new LinkedHashMap<>();
@@ -71,7 +78,8 @@ final class JpaEntityModel {
 				ownerMember = member;
 			}
 			else if (!isAnnotated(member, SyncIgnore.class) && !attribute.isCollection()) {
-				properties.put(attribute.getName(), new Property(member, attribute.isAssociation()));
+				properties.put(attribute.getName(),
+						new Property(member, attribute.isAssociation(), attribute.getJavaType()));
 			}
 		}
 		if (versionAttribute == null) {
@@ -121,6 +129,78 @@ final class JpaEntityModel {
 		return parsed;
 	}
 
+	boolean hasOwner() {
+		return this.owner != null;
+	}
+
+	/**
+	 * A new, empty entity with an id assigned unless the database generates it.
+	 */
+	Object instantiate() {
+		Object entity;
+		try {
+			entity = BeanUtils.instantiateClass(ReflectionUtils.accessibleConstructor(this.entityClass));
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException(this.entityClass.getName() + " has no no-argument constructor", ex);
+		}
+		if (!this.generatedId) {
+			Class<?> idType = this.idAttribute.getJavaType();
+			if (idType == UUID.class) {
+				write(this.idAttribute.getJavaMember(), entity, UUID.randomUUID());
+			}
+			else if (idType == String.class) {
+				write(this.idAttribute.getJavaMember(), entity, UUID.randomUUID().toString());
+			}
+			else {
+				throw new InvalidRequestException("Objects of type '" + this.type
+						+ "' cannot be created by proposal: their id is neither generated nor a UUID or string");
+			}
+		}
+		return entity;
+	}
+
+	void setOwner(Object entity, String owner) {
+		if (this.owner != null) {
+			write(this.owner, entity, owner);
+		}
+	}
+
+	/**
+	 * Set proposed attributes, converting each value to the attribute's type.
+	 * @param references resolves an associated entity from its class and id
+	 */
+	void apply(Object entity, Map<String, @Nullable Object> state,
+			BiFunction<@Nullable Object, Class<?>, @Nullable Object> convert,
+			BiFunction<Class<?>, Object, Object> references) {
+		state.forEach((name, value) -> {
+			Property property = this.properties.get(name);
+			if (property == null) {
+				throw new InvalidRequestException("'" + name + "' is not an attribute of " + this.type);
+			}
+			Object converted;
+			try {
+				if (property.association()) {
+					converted = (value != null) ? references.apply(property.javaType(), value) : null;
+				}
+				else {
+					converted = convert.apply(value, property.javaType());
+				}
+			}
+			catch (RuntimeException ex) {
+				throw new InvalidRequestException("'" + name + "' does not accept " + describe(value));
+			}
+			if (converted == null && property.javaType().isPrimitive()) {
+				throw new InvalidRequestException("'" + name + "' cannot be null");
+			}
+			write(property.member(), entity, converted);
+		});
+	}
+
+	private static String describe(@Nullable Object value) {
+		return (value != null) ? "a " + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) : "null";
+	}
+
 	long versionOf(Object entity) {
 		Object value = read(this.version, entity);
 		return (value instanceof Number number) ? number.longValue() : 0;
@@ -162,6 +242,23 @@ final class JpaEntityModel {
 		return ReflectionUtils.invokeMethod(method, target);
 	}
 
+	private static void write(Member member, Object target, @Nullable Object value) {
+		if (member instanceof Field field) {
+			ReflectionUtils.makeAccessible(field);
+			ReflectionUtils.setField(field, target, value);
+			return;
+		}
+		Method getter = (Method) member;
+		String property = getter.getName().replaceFirst("^(get|is)", "");
+		Method setter = ReflectionUtils.findMethod(getter.getDeclaringClass(), "set" + property,
+				getter.getReturnType());
+		if (setter == null) {
+			throw new InvalidRequestException("'" + property + "' is read-only");
+		}
+		ReflectionUtils.makeAccessible(setter);
+		ReflectionUtils.invokeMethod(setter, target, value);
+	}
+
 	private static boolean isAnnotated(Member member, Class<? extends java.lang.annotation.Annotation> annotation) {
 		if (member instanceof Field field) {
 			return field.isAnnotationPresent(annotation);
@@ -178,7 +275,7 @@ final class JpaEntityModel {
 		return false;
 	}
 
-	private record Property(Member member, boolean association) {
+	private record Property(Member member, boolean association, Class<?> javaType) {
 	}
 
 }

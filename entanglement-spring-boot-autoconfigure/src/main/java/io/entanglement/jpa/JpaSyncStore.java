@@ -3,13 +3,22 @@ package io.entanglement.jpa;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.entanglement.ConflictException;
+import io.entanglement.NotFoundException;
+import io.entanglement.StoreWrite;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncStore;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.RollbackException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link SyncStore} of one entity class: snapshots and catch-up read the current rows in
@@ -27,10 +36,14 @@ final class JpaSyncStore implements SyncStore {
 
 	private final Supplier<String> nodeId;
 
-	JpaSyncStore(JpaEntityModel model, EntityManagerFactory entityManagerFactory, Supplier<String> nodeId) {
+	private final Supplier<JsonMapper> jsonMapper;
+
+	JpaSyncStore(JpaEntityModel model, EntityManagerFactory entityManagerFactory, Supplier<String> nodeId,
+			Supplier<JsonMapper> jsonMapper) {
 		this.model = model;
 		this.entityManagerFactory = entityManagerFactory;
 		this.nodeId = nodeId;
+		this.jsonMapper = jsonMapper;
 	}
 
 	JpaEntityModel model() {
@@ -63,6 +76,99 @@ final class JpaSyncStore implements SyncStore {
 			}
 			return entities;
 		});
+	}
+
+	@Override
+	public @Nullable SyncChange find(String id) {
+		Object parsed;
+		try {
+			parsed = this.model.parseId(id);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+		return read((em) -> {
+			Object entity = em.find(this.model.entityClass(), parsed);
+			return (entity != null) ? List.of(entity) : List.of();
+		}).stream().findFirst().orElse(null);
+	}
+
+	@Override
+	public Set<String> attributes() {
+		return this.model.propertyNames();
+	}
+
+	@Override
+	public SyncChange apply(StoreWrite write) {
+		EntityManager em = this.entityManagerFactory.createEntityManager();
+		try {
+			EntityTransaction transaction = em.getTransaction();
+			transaction.begin();
+			try {
+				SyncChange result = apply(em, write);
+				// Committing publishes the change the way every commit is published.
+				transaction.commit();
+				return result;
+			}
+			catch (OptimisticLockException | RollbackException ex) {
+				throw new ConflictException("The object changed while the proposal was applied",
+						(write.id() != null) ? find(write.id()) : null);
+			}
+			finally {
+				if (transaction.isActive()) {
+					transaction.rollback();
+				}
+			}
+		}
+		finally {
+			em.close();
+		}
+	}
+
+	private SyncChange apply(EntityManager em, StoreWrite write) {
+		Object entity;
+		if (write.id() == null) {
+			entity = this.model.instantiate();
+			if (write.creator() != null) {
+				this.model.setOwner(entity, write.creator());
+			}
+		}
+		else {
+			Object id;
+			try {
+				id = this.model.parseId(write.id());
+			}
+			catch (RuntimeException ex) {
+				throw new NotFoundException("No " + this.model.type() + " '" + write.id() + "'");
+			}
+			entity = em.find(this.model.entityClass(), id);
+			if (entity == null) {
+				throw new NotFoundException("No " + this.model.type() + " '" + write.id() + "'");
+			}
+			long version = this.model.versionOf(entity);
+			if (write.expectedVersion() != null && write.expectedVersion() != version) {
+				throw new ConflictException("Version " + write.expectedVersion() + " is not current",
+						this.model.toChange(entity, this.nodeId.get()));
+			}
+			if (write.delete()) {
+				em.remove(entity);
+				em.flush();
+				return SyncChange.delete(this.model.keyOf(id), version + 1);
+			}
+		}
+		JsonMapper mapper = this.jsonMapper.get();
+		this.model.apply(entity, write.state(), (value, type) -> mapper.convertValue(value, type),
+				(type, value) -> em.getReference(type, referenceId(em, type, value)));
+		if (write.id() == null) {
+			em.persist(entity);
+		}
+		em.flush();
+		return this.model.toChange(entity, this.nodeId.get());
+	}
+
+	private Object referenceId(EntityManager em, Class<?> type, Object value) {
+		Class<?> idType = em.getMetamodel().entity(type).getIdType().getJavaType();
+		return this.jsonMapper.get().convertValue(value, idType);
 	}
 
 	private List<SyncChange> read(Function<EntityManager, List<?>> query) {

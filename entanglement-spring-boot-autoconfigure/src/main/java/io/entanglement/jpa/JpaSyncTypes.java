@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import io.entanglement.SyncStore;
 import jakarta.persistence.EntityManagerFactory;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.util.Assert;
 
@@ -27,6 +28,8 @@ public final class JpaSyncTypes {
 	private volatile @Nullable Consumer<SyncStore> listener;
 
 	private volatile String nodeId = "node";
+
+	private volatile JsonMapper jsonMapper = JsonMapper.builder().build();
 
 	void entityManagerFactory(EntityManagerFactory entityManagerFactory) {
 		this.entityManagerFactory = entityManagerFactory;
@@ -49,7 +52,7 @@ public final class JpaSyncTypes {
 		}
 		JpaEntityModel model = new JpaEntityModel(type, emf.getMetamodel().entity(entityClass),
 				emf.getPersistenceUnitUtil());
-		JpaSyncStore store = new JpaSyncStore(model, emf, () -> this.nodeId);
+		JpaSyncStore store = new JpaSyncStore(model, emf, () -> this.nodeId, () -> this.jsonMapper);
 		this.stores.put(entityClass, store);
 		Consumer<SyncStore> current = this.listener;
 		if (current != null) {
@@ -61,9 +64,11 @@ public final class JpaSyncTypes {
 	 * Hand every store, now and later, to the given consumer.
 	 * @param listener the consumer, typically {@code SyncManager::register}
 	 * @param nodeId the owner of objects without a {@code @SyncOwner} value
+	 * @param jsonMapper converts proposed values to attribute types
 	 */
-	public synchronized void bind(Consumer<SyncStore> listener, String nodeId) {
+	public synchronized void bind(Consumer<SyncStore> listener, String nodeId, JsonMapper jsonMapper) {
 		this.nodeId = nodeId;
+		this.jsonMapper = jsonMapper;
 		this.listener = listener;
 		this.stores.values().forEach(listener);
 	}

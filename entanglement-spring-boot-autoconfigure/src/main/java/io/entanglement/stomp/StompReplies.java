@@ -4,6 +4,8 @@ import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.entanglement.ProposalReply;
+import io.entanglement.SyncChange;
 import io.entanglement.SyncException;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +48,57 @@ public final class StompReplies {
 		reply.put("code", ex.getCode());
 		reply.put("message", ex.getMessage());
 		send(sessionId, user, reply);
+	}
+
+	/**
+	 * Send the reply to a proposal (or to an owner's answer) to the one session that made
+	 * it.
+	 * @param sessionId the session
+	 * @param user its principal, if any
+	 * @param reply the reply
+	 */
+	public void reply(String sessionId, @Nullable Principal user, ProposalReply reply) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("requestId", reply.requestId());
+		body.put("status", reply.status());
+		putIfPresent(body, "id", reply.id());
+		putIfPresent(body, "version", reply.version());
+		putIfPresent(body, "code", reply.code());
+		putIfPresent(body, "message", reply.message());
+		SyncChange current = reply.current();
+		if (current != null) {
+			Map<String, Object> state = new LinkedHashMap<>();
+			state.put("op", current.op().wireName());
+			state.put("id", current.key().id());
+			putIfPresent(state, "owner", current.owner());
+			state.put("version", current.version());
+			state.put("state", current.state());
+			body.put("current", state);
+		}
+		send(sessionId, user, body);
+	}
+
+	/**
+	 * Tell a session its message was refused before it could be correlated with a
+	 * request.
+	 * @param sessionId the session
+	 * @param user its principal, if any
+	 * @param requestId the request id, if one could be read
+	 * @param ex why
+	 */
+	public void rejected(String sessionId, @Nullable Principal user, @Nullable String requestId, SyncException ex) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		putIfPresent(body, "requestId", requestId);
+		body.put("status", "rejected");
+		body.put("code", ex.getCode());
+		body.put("message", ex.getMessage());
+		send(sessionId, user, body);
+	}
+
+	private static void putIfPresent(Map<String, Object> map, String key, @Nullable Object value) {
+		if (value != null) {
+			map.put(key, value);
+		}
 	}
 
 	private void send(String sessionId, @Nullable Principal user, Object payload) {

@@ -1,0 +1,275 @@
+package io.entanglement.engine;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.entanglement.ConflictException;
+import io.entanglement.ForbiddenException;
+import io.entanglement.InvalidRequestException;
+import io.entanglement.NotFoundException;
+import io.entanglement.OwnerDecision;
+import io.entanglement.OwnerUnreachableException;
+import io.entanglement.Proposal;
+import io.entanglement.ProposalReply;
+import io.entanglement.ProposalTimeoutException;
+import io.entanglement.StoreWrite;
+import io.entanglement.SyncChange;
+import io.entanglement.SyncException;
+import io.entanglement.SyncPolicy;
+import io.entanglement.SyncStore;
+import io.entanglement.SyncViewer;
+import io.entanglement.UnknownTypeException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Takes every proposal to its owner and makes sure the proposer hears back exactly once.
+ * The node applies proposals for objects it owns (and a user's proposals for objects that
+ * user owns) at once; proposals for objects owned by another user are forwarded to that
+ * user's sessions, and applied only when the owner accepts, within the timeout.
+ *
+ * @author Entanglement
+ */
+final class ProposalService {
+
+	/**
+	 * Rejection codes an owner may give; anything else is reported as {@code forbidden}.
+	 */
+	private static final Set<String> OWNER_CODES = Set.of("forbidden", "conflict", "invalid", "not-found");
+
+	private static final Set<String> RESERVED = Set.of("id", "owner", "version");
+
+	private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(10);
+
+	private static final Log logger = LogFactory.getLog(ProposalService.class);
+
+	private final Function<String, @Nullable SyncStore> stores;
+
+	private final SyncPolicy policy;
+
+	private final String nodeId;
+
+	private final Duration timeout;
+
+	private final ScheduledExecutorService scheduler;
+
+	private volatile @Nullable OwnerChannel owners;
+
+	/**
+	 * Replies by (proposer, requestId), so a repeated request is answered, not applied
+	 * again.
+	 */
+	private final Map<String, Answered> answered = new ConcurrentHashMap<>();
+
+	private final Map<String, Forwarded> forwarded = new ConcurrentHashMap<>();
+
+	ProposalService(Function<String, @Nullable SyncStore> stores, SyncPolicy policy, String nodeId, Duration timeout,
+			ScheduledExecutorService scheduler) {
+		this.stores = stores;
+		this.policy = policy;
+		this.nodeId = nodeId;
+		this.timeout = timeout;
+		this.scheduler = scheduler;
+		long sweep = DUPLICATE_WINDOW.toMillis() / 10;
+		scheduler.scheduleWithFixedDelay(this::forgetOldReplies, sweep, sweep, TimeUnit.MILLISECONDS);
+	}
+
+	void owners(OwnerChannel owners) {
+		this.owners = owners;
+	}
+
+	CompletableFuture<ProposalReply> propose(SyncViewer proposer, Proposal proposal) {
+		String key = proposerKey(proposer) + "\u0000" + proposal.requestId();
+		Answered fresh = new Answered(new CompletableFuture<>(), System.nanoTime());
+		Answered previous = this.answered.putIfAbsent(key, fresh);
+		if (previous != null) {
+			return previous.reply();
+		}
+		try {
+			route(proposer, proposal, fresh.reply());
+		}
+		catch (SyncException ex) {
+			fresh.reply().complete(ProposalReply.rejected(proposal.requestId(), ex));
+		}
+		catch (RuntimeException ex) {
+			logger.error("Failed to handle proposal " + proposal.requestId() + " of " + proposal.type(), ex);
+			fresh.reply()
+				.complete(ProposalReply.rejected(proposal.requestId(),
+						new SyncException("invalid", "The proposal could not be applied")));
+		}
+		return fresh.reply();
+	}
+
+	private void route(SyncViewer proposer, Proposal proposal, CompletableFuture<ProposalReply> reply) {
+		SyncStore store = store(proposal.type());
+		validate(store, proposal.state());
+		if (proposal.isCreate()) {
+			if (proposal.delete()) {
+				throw new InvalidRequestException("A delete needs an id");
+			}
+			if (!this.policy.mayPropose(proposer, null, proposal)) {
+				throw new ForbiddenException("You may not create " + proposal.type() + " objects");
+			}
+			reply.complete(applied(proposal.requestId(),
+					store.apply(new StoreWrite(null, null, proposal.state(), false, proposer.name()))));
+			return;
+		}
+		SyncChange current = store.find(proposal.id());
+		if (current == null || !this.policy.maySee(proposer, current)) {
+			// An object the proposer may not see does not exist for it.
+			throw new NotFoundException("No " + proposal.type() + " '" + proposal.id() + "'");
+		}
+		if (!this.policy.mayPropose(proposer, current, proposal)) {
+			throw new ForbiddenException("You may not change " + current.key());
+		}
+		if (proposal.baseVersion() != null && proposal.baseVersion() != current.version()) {
+			throw new ConflictException("Version " + proposal.baseVersion() + " is not current; the current version is "
+					+ current.version(), current);
+		}
+		String owner = current.owner();
+		if (owner == null || owner.equals(this.nodeId) || owner.equals(proposer.name())) {
+			reply.complete(applied(proposal.requestId(), store.apply(new StoreWrite(proposal.id(),
+					proposal.baseVersion(), proposal.state(), proposal.delete(), proposer.name()))));
+			return;
+		}
+		forward(owner, proposer, proposal, current, reply);
+	}
+
+	private void forward(String owner, SyncViewer proposer, Proposal proposal, SyncChange current,
+			CompletableFuture<ProposalReply> reply) {
+		OwnerChannel channel = this.owners;
+		if (channel == null || !channel.isConnected(owner)) {
+			throw new OwnerUnreachableException("The owner of " + current.key() + " is not connected");
+		}
+		String requestId = UUID.randomUUID().toString();
+		Forwarded request = new Forwarded(owner, proposal, current, reply);
+		this.forwarded.put(requestId, request);
+		request.timeout = this.scheduler.schedule(() -> expire(requestId, request), this.timeout.toMillis(),
+				TimeUnit.MILLISECONDS);
+		channel.send(owner, new OwnerRequest(requestId, proposal.type(), current.key().id(), proposer.name(),
+				proposal.baseVersion(), proposal.state(), proposal.delete()));
+	}
+
+	private void expire(String requestId, Forwarded request) {
+		if (this.forwarded.remove(requestId, request)) {
+			request.reply.complete(ProposalReply.rejected(request.proposal.requestId(), new ProposalTimeoutException(
+					"The owner did not answer within " + this.timeout.toMillis() + " ms")));
+		}
+	}
+
+	/**
+	 * An owner's session answers a forwarded request. The first answer decides; the
+	 * answering session is told whether its answer was taken.
+	 */
+	ProposalReply answer(SyncViewer owner, String requestId, OwnerDecision decision) {
+		Forwarded request = this.forwarded.get(requestId);
+		if (request == null) {
+			return ProposalReply.rejected(requestId,
+					new ConflictException("The request was already decided, timed out, or never existed", null));
+		}
+		if (!request.owner.equals(owner.name())) {
+			return ProposalReply.rejected(requestId, new ForbiddenException("Only the owner may answer"));
+		}
+		if (!this.forwarded.remove(requestId, request)) {
+			return ProposalReply.rejected(requestId, new ConflictException("The request was already decided", null));
+		}
+		ScheduledFuture<?> timeout = request.timeout;
+		if (timeout != null) {
+			timeout.cancel(false);
+		}
+		String proposerRequestId = request.proposal.requestId();
+		try {
+			if (!decision.accept()) {
+				String code = (decision.code() != null && OWNER_CODES.contains(decision.code())) ? decision.code()
+						: "forbidden";
+				String message = (decision.message() != null) ? decision.message() : "The owner rejected the proposal";
+				request.reply.complete(ProposalReply.rejected(proposerRequestId, new SyncException(code, message)));
+				return new ProposalReply(requestId, ProposalReply.ACCEPTED, request.current.key().id(), null, null,
+						null, null);
+			}
+			SyncStore store = store(request.proposal.type());
+			Map<String, @Nullable Object> state = new LinkedHashMap<>(request.proposal.state());
+			validate(store, decision.state());
+			state.putAll(decision.state());
+			// The owner's decision is authoritative: no version check against the
+			// proposer's base.
+			SyncChange result = store.apply(
+					new StoreWrite(request.current.key().id(), null, state, request.proposal.delete(), owner.name()));
+			request.reply.complete(applied(proposerRequestId, result));
+			return applied(requestId, result);
+		}
+		catch (SyncException ex) {
+			request.reply.complete(ProposalReply.rejected(proposerRequestId, ex));
+			return ProposalReply.rejected(requestId, ex);
+		}
+	}
+
+	private SyncStore store(String type) {
+		SyncStore store = this.stores.apply(type);
+		if (store == null) {
+			throw new UnknownTypeException(type);
+		}
+		return store;
+	}
+
+	private static void validate(SyncStore store, Map<String, @Nullable Object> state) {
+		Set<String> attributes = store.attributes();
+		for (String name : state.keySet()) {
+			if (RESERVED.contains(name)) {
+				throw new InvalidRequestException("'" + name + "' is decided by the owner and cannot be proposed");
+			}
+			if (!attributes.contains(name)) {
+				throw new InvalidRequestException("'" + name + "' is not an attribute of " + store.type());
+			}
+		}
+	}
+
+	private static ProposalReply applied(String requestId, SyncChange result) {
+		return ProposalReply.accepted(requestId, result.key().id(), result.version());
+	}
+
+	private static String proposerKey(SyncViewer proposer) {
+		String name = proposer.name();
+		return (name != null) ? "user:" + name : "session:" + proposer.sessionId();
+	}
+
+	private void forgetOldReplies() {
+		long cutoff = System.nanoTime() - DUPLICATE_WINDOW.toNanos();
+		this.answered.values().removeIf((answered) -> answered.reply().isDone() && answered.createdNanos() < cutoff);
+	}
+
+	private record Answered(CompletableFuture<ProposalReply> reply, long createdNanos) {
+	}
+
+	private static final class Forwarded {
+
+		final String owner;
+
+		final Proposal proposal;
+
+		final SyncChange current;
+
+		final CompletableFuture<ProposalReply> reply;
+
+		volatile @Nullable ScheduledFuture<?> timeout;
+
+		Forwarded(String owner, Proposal proposal, SyncChange current, CompletableFuture<ProposalReply> reply) {
+			this.owner = owner;
+			this.proposal = proposal;
+			this.current = current;
+			this.reply = reply;
+		}
+
+	}
+
+}
