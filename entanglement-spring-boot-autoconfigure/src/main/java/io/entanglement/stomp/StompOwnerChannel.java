@@ -6,7 +6,10 @@ import java.util.Map;
 import io.entanglement.engine.OwnerChannel;
 import io.entanglement.engine.OwnerRequest;
 
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.user.SimpSession;
 import org.springframework.messaging.simp.user.SimpUser;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 
@@ -57,7 +60,18 @@ public final class StompOwnerChannel implements OwnerChannel {
 		if (request.delete()) {
 			body.put("delete", true);
 		}
-		this.messaging.convertAndSendToUser(user, REQUESTS, body);
+		SimpUser simpUser = this.users.getUser(user);
+		if (simpUser == null) {
+			return;
+		}
+		// One message per session: each is addressed like a reply, to exactly that
+		// session.
+		for (SimpSession session : simpUser.getSessions()) {
+			SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
+			headers.setSessionId(session.getId());
+			headers.setLeaveMutable(true);
+			this.messaging.convertAndSendToUser(user, REQUESTS, body, headers.getMessageHeaders());
+		}
 	}
 
 }

@@ -54,6 +54,8 @@ public final class StompTestClient implements AutoCloseable {
 
 	private final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
 
+	private final BlockingQueue<JsonNode> requests = new LinkedBlockingQueue<>();
+
 	private StompTestClient(StompSession session) {
 		this.session = session;
 	}
@@ -98,6 +100,45 @@ public final class StompTestClient implements AutoCloseable {
 		session.subscribe("/user/queue/entanglement/replies",
 				client.handler((headers1, body) -> client.replies.add(body)));
 		return client;
+	}
+
+	/**
+	 * Receive proposals forwarded to this user as an owner; returns once the subscription
+	 * is registered on the server (frames of one session are handled in order, so the
+	 * reply to a later frame proves the SUBSCRIBE was handled).
+	 */
+	public void subscribeRequests() throws InterruptedException {
+		this.session.subscribe("/user/queue/entanglement/requests",
+				handler((frameHeaders, body) -> this.requests.add(body)));
+		send("/app/entanglement/requests/ping", "{}");
+		assertThat(nextReply().get("status").asString()).isEqualTo("rejected");
+	}
+
+	public void send(String destination, Object body) {
+		StompHeaders headers = new StompHeaders();
+		headers.setDestination(destination);
+		headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
+		this.session.send(headers, (body instanceof String text) ? text.getBytes() : json.writeValueAsBytes(body));
+	}
+
+	public void propose(String type, Object body) {
+		send("/app/entanglement/" + type + "/propose", body);
+	}
+
+	public JsonNode nextRequest() throws InterruptedException {
+		JsonNode request = this.requests.poll(10, TimeUnit.SECONDS);
+		if (request == null) {
+			fail("No owner request arrived within 10 seconds");
+		}
+		return request;
+	}
+
+	public void assertNoReplyWithin(Duration duration) throws InterruptedException {
+		assertThat(this.replies.poll(duration.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+	}
+
+	public void assertNoRequestWithin(Duration duration) throws InterruptedException {
+		assertThat(this.requests.poll(duration.toMillis(), TimeUnit.MILLISECONDS)).isNull();
 	}
 
 	public Subscription subscribe(String type) {
