@@ -1,5 +1,8 @@
 package io.entanglement.jpa;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.entanglement.Entangled;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -32,6 +35,8 @@ public final class EntangledRepositoryPostProcessor implements BeanPostProcessor
 	private final JpaSyncTypes types = new JpaSyncTypes();
 
 	private final ObjectProvider<JpaChangeCapture> capture;
+
+	private final Set<SessionFactoryImplementor> installed = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create a post processor.
@@ -67,6 +72,11 @@ public final class EntangledRepositoryPostProcessor implements BeanPostProcessor
 
 	private void install(EntityManagerFactory emf) {
 		SessionFactoryImplementor sessionFactory = emf.unwrap(SessionFactoryImplementor.class);
+		// Spring may hand a factory bean's object to post processors more than once, and
+		// Hibernate refuses a second listener of the same class.
+		if (!this.installed.add(sessionFactory)) {
+			return;
+		}
 		EventListenerRegistry listeners = sessionFactory.getServiceRegistry().getService(EventListenerRegistry.class);
 		LazyCapture lazy = new LazyCapture(this.capture);
 		listeners.appendListeners(EventType.POST_INSERT, lazy);
