@@ -6,8 +6,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.entanglement.ObjectKey;
+import io.entanglement.StoreWrite;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncStore;
 import org.jspecify.annotations.Nullable;
@@ -81,6 +83,16 @@ final class SampleObjects implements SyncStore {
 			}
 		}
 		return changes;
+	}
+
+	@Override
+	public Set<String> attributes() {
+		return Set.of();
+	}
+
+	@Override
+	public SyncChange apply(StoreWrite write) {
+		throw new UnsupportedOperationException("The benchmark store is read-only");
 	}
 
 }

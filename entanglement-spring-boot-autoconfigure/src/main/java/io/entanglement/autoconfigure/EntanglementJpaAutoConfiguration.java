@@ -27,6 +27,9 @@ import org.springframework.data.repository.core.support.RepositoryFactoryInforma
 		afterName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "entanglement.enabled", matchIfMissing = true)
 @ConditionalOnClass({ EntityManagerFactory.class, SessionFactoryImplementor.class, RepositoryFactoryInformation.class })
+// On the class, not the capture bean: the listener the post processor installs needs the
+// capture, or every entity write fails.
+@ConditionalOnBean({ SyncManager.class, ChangeLog.class })
 public final class EntanglementJpaAutoConfiguration {
 
 	@Bean
@@ -36,7 +39,6 @@ public final class EntanglementJpaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean({ SyncManager.class, ChangeLog.class })
 	JpaChangeCapture jpaChangeCapture(EntangledRepositoryPostProcessor repositories, SyncManager syncManager,
 			ChangeLog changeLog, EntanglementProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
 		repositories.types()

@@ -211,6 +211,7 @@ public final class SessionOutbox {
 		int maxWrite = this.manager.settings().maxWriteBytes();
 		int budget = (rate > 0) ? (int) Math.min(maxWrite, Math.max(1, this.allowance)) : maxWrite;
 		List<SyncFrame> frames = new ArrayList<>(2);
+		List<Subscription> served = new ArrayList<>(2);
 		int written = 0;
 		for (Subscription subscription : this.subscriptions.values()) {
 			subscription.settle(watermark);
@@ -219,7 +220,16 @@ public final class SessionOutbox {
 						this.manager.settings().maxPending());
 				frames.add(frame);
 				written += frame.bodyLength() + framingBytes(frame);
+				if (served.isEmpty() || served.get(served.size() - 1) != subscription) {
+					served.add(subscription);
+				}
 			}
+		}
+		// Served subscriptions go to the back: under a byte budget a write may hold
+		// one frame only, and a busy first subscription must not starve the others.
+		for (Subscription subscription : (this.subscriptions.size() > 1) ? served : List.<Subscription>of()) {
+			this.subscriptions.remove(subscription.id);
+			this.subscriptions.put(subscription.id, subscription);
 		}
 		if (rate > 0) {
 			this.allowance -= written;

@@ -1,0 +1,72 @@
+package io.entanglement.engine;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.entanglement.StoreWrite;
+import io.entanglement.SyncChange;
+import io.entanglement.SyncStore;
+
+/**
+ * A {@link SyncStore} held in memory: the current state of each object of one type.
+ *
+ * @author Entanglement
+ */
+public final class InMemorySyncStore implements SyncStore {
+
+	private final String type;
+
+	private final Map<String, SyncChange> objects = new ConcurrentHashMap<>();
+
+	/**
+	 * Create an empty store.
+	 * @param type the type name
+	 */
+	public InMemorySyncStore(String type) {
+		this.type = type;
+	}
+
+	/**
+	 * Apply a change to the current state: an upsert replaces the object, a delete
+	 * removes it.
+	 * @param change the change
+	 */
+	public void apply(SyncChange change) {
+		if (change.op() == SyncChange.Op.DELETE) {
+			this.objects.remove(change.key().id());
+		}
+		else {
+			this.objects.put(change.key().id(), change);
+		}
+	}
+
+	@Override
+	public String type() {
+		return this.type;
+	}
+
+	@Override
+	public List<SyncChange> snapshot() {
+		return this.objects.values().stream().sorted(Comparator.comparing((change) -> change.key().id())).toList();
+	}
+
+	@Override
+	public List<SyncChange> load(Collection<String> ids) {
+		return ids.stream().map(this.objects::get).filter((change) -> change != null).toList();
+	}
+
+	@Override
+	public Set<String> attributes() {
+		return Set.of();
+	}
+
+	@Override
+	public SyncChange apply(StoreWrite write) {
+		throw new UnsupportedOperationException("This store takes changes through apply(SyncChange) only");
+	}
+
+}
