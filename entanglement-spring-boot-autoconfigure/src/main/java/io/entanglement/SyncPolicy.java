@@ -31,4 +31,16 @@ public interface SyncPolicy {
 		return viewer.isAuthenticated();
 	}
 
+	/**
+	 * Whether the viewer may hand the object to another owner. By default only its
+	 * current owner may.
+	 * @param viewer the requesting connection
+	 * @param current the object's current state
+	 * @param newOwner the proposed owner
+	 * @return {@code true} to change the owner
+	 */
+	default boolean mayChangeOwner(SyncViewer viewer, SyncChange current, String newOwner) {
+		return viewer.name() != null && viewer.name().equals(current.owner());
+	}
+
 }

@@ -168,6 +168,41 @@ final class ProposalService {
 	}
 
 	/**
+	 * Hand an object to another owner: an explicit operation, checked by the policy,
+	 * never a side effect of a proposal.
+	 */
+	CompletableFuture<ProposalReply> changeOwner(SyncViewer requester, String requestId, String type, String id,
+			@Nullable Long baseVersion, String newOwner) {
+		Proposal proposal = new Proposal(requestId, type, id, baseVersion, Map.of(), false);
+		String key = proposerKey(requester) + "\u0000" + requestId;
+		Answered fresh = new Answered(new CompletableFuture<>(), System.nanoTime());
+		Answered previous = this.answered.putIfAbsent(key, fresh);
+		if (previous != null) {
+			return previous.reply();
+		}
+		try {
+			SyncStore store = store(type);
+			SyncChange current = store.find(id);
+			if (current == null || !this.policy.maySee(requester, current)) {
+				throw new NotFoundException("No " + type + " '" + id + "'");
+			}
+			if (!this.policy.mayChangeOwner(requester, current, newOwner)) {
+				throw new ForbiddenException("You may not change the owner of " + current.key());
+			}
+			if (baseVersion != null && baseVersion != current.version()) {
+				throw new ConflictException("Version " + baseVersion + " is not current", current);
+			}
+			fresh.reply()
+				.complete(applied(requestId,
+						store.apply(new StoreWrite(id, baseVersion, Map.of(), false, requester.name(), newOwner))));
+		}
+		catch (SyncException ex) {
+			fresh.reply().complete(ProposalReply.rejected(proposal.requestId(), ex));
+		}
+		return fresh.reply();
+	}
+
+	/**
 	 * An owner's session answers a forwarded request. The first answer decides; the
 	 * answering session is told whether its answer was taken.
 	 */

@@ -251,6 +251,21 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	/**
+	 * Hand an object to another owner, if the policy allows the requester to.
+	 * @param requester who asks
+	 * @param requestId the requester's correlation id
+	 * @param type the type name
+	 * @param id the object id
+	 * @param baseVersion the version the request is based on, {@code null} for no check
+	 * @param newOwner the new owner: a user principal name or a node id
+	 * @return the reply
+	 */
+	public CompletableFuture<ProposalReply> changeOwner(SyncViewer requester, String requestId, String type, String id,
+			@Nullable Long baseVersion, String newOwner) {
+		return this.proposals.changeOwner(requester, requestId, type, id, baseVersion, newOwner);
+	}
+
+	/**
 	 * A user owner answers a forwarded proposal.
 	 * @param owner the answering session
 	 * @param requestId the id of the forwarded request
@@ -501,8 +516,13 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 */
 	@Override
 	public void afterPropertiesSet() {
-		watermark();
-		epoch();
+		try {
+			watermark();
+			epoch();
+		}
+		catch (RuntimeException ex) {
+			throw new ChangeLogUnavailableException(ex);
+		}
 	}
 
 	private record Token(long seq, String value) {

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.entanglement.ConflictException;
+import io.entanglement.InvalidRequestException;
 import io.entanglement.NotFoundException;
 import io.entanglement.StoreWrite;
 import io.entanglement.SyncChange;
@@ -149,6 +150,13 @@ final class JpaSyncStore implements SyncStore {
 			if (write.expectedVersion() != null && write.expectedVersion() != version) {
 				throw new ConflictException("Version " + write.expectedVersion() + " is not current",
 						this.model.toChange(entity, this.nodeId.get()));
+			}
+			if (write.newOwner() != null) {
+				if (!this.model.hasOwner()) {
+					throw new InvalidRequestException(
+							"Objects of type '" + this.model.type() + "' are owned by the node");
+				}
+				this.model.setOwner(entity, write.newOwner());
 			}
 			if (write.delete()) {
 				em.remove(entity);

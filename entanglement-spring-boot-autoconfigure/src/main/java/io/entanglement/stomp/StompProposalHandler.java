@@ -44,6 +44,10 @@ public final class StompProposalHandler implements MessageHandler, SmartLifecycl
 
 	private static final Pattern PROPOSE = Pattern.compile("/app/entanglement/([A-Za-z0-9_-]{1,100})/propose");
 
+	private static final Pattern OWNER = Pattern.compile("/app/entanglement/([A-Za-z0-9_-]{1,100})/owner");
+
+	private static final Set<String> OWNER_FIELDS = Set.of("requestId", "id", "baseVersion", "owner");
+
 	private static final Pattern ANSWER = Pattern.compile("/app/entanglement/requests/([A-Za-z0-9_-]{1,100})");
 
 	private static final Set<String> PROPOSAL_FIELDS = Set.of("requestId", "id", "baseVersion", "state", "delete",
@@ -103,6 +107,20 @@ public final class StompProposalHandler implements MessageHandler, SmartLifecycl
 				this.manager.propose(viewer, proposal)
 					.whenComplete((reply, failure) -> this.replies.reply(sessionId, user, reply));
 			}
+			else if (OWNER.matcher(destination).matches()) {
+				Matcher owner = OWNER.matcher(destination);
+				owner.matches();
+				requestId = requestId(body);
+				onlyFields(body, OWNER_FIELDS);
+				String id = id(body);
+				JsonNode newOwner = body.get("owner");
+				if (id == null || newOwner == null || !newOwner.isString() || newOwner.asString().isBlank()
+						|| newOwner.asString().length() > 255) {
+					throw new InvalidRequestException("An ownership change needs 'id' and a non-empty 'owner'");
+				}
+				this.manager.changeOwner(viewer, requestId, owner.group(1), id, baseVersion(body), newOwner.asString())
+					.whenComplete((reply, failure) -> this.replies.reply(sessionId, user, reply));
+			}
 			else if (answer.matches()) {
 				requestId = answer.group(1);
 				ProposalReply reply = this.manager.answer(viewer, requestId, decision(body));
@@ -144,22 +162,8 @@ public final class StompProposalHandler implements MessageHandler, SmartLifecycl
 
 	private static Proposal proposal(String type, String requestId, JsonNode body) {
 		onlyFields(body, PROPOSAL_FIELDS);
-		String id = null;
-		JsonNode idNode = body.get("id");
-		if (idNode != null && !idNode.isNull()) {
-			if (!(idNode.isString() || idNode.isIntegralNumber()) || idNode.asString().length() > 255) {
-				throw new InvalidRequestException("'id' must be a string");
-			}
-			id = idNode.asString();
-		}
-		Long baseVersion = null;
-		JsonNode versionNode = body.get("baseVersion");
-		if (versionNode != null && !versionNode.isNull()) {
-			if (!versionNode.isIntegralNumber() || !versionNode.canConvertToLong()) {
-				throw new InvalidRequestException("'baseVersion' must be an integer");
-			}
-			baseVersion = versionNode.asLong();
-		}
+		String id = id(body);
+		Long baseVersion = baseVersion(body);
 		boolean delete = false;
 		JsonNode deleteNode = body.get("delete");
 		if (deleteNode != null && !deleteNode.isNull()) {
@@ -173,6 +177,28 @@ public final class StompProposalHandler implements MessageHandler, SmartLifecycl
 			throw new InvalidRequestException("Transitions are not supported by this server");
 		}
 		return new Proposal(requestId, type, id, baseVersion, state(body.get("state")), delete);
+	}
+
+	private static @Nullable String id(JsonNode body) {
+		JsonNode idNode = body.get("id");
+		if (idNode == null || idNode.isNull()) {
+			return null;
+		}
+		if (!(idNode.isString() || idNode.isIntegralNumber()) || idNode.asString().length() > 255) {
+			throw new InvalidRequestException("'id' must be a string");
+		}
+		return idNode.asString();
+	}
+
+	private static @Nullable Long baseVersion(JsonNode body) {
+		JsonNode versionNode = body.get("baseVersion");
+		if (versionNode == null || versionNode.isNull()) {
+			return null;
+		}
+		if (!versionNode.isIntegralNumber() || !versionNode.canConvertToLong()) {
+			throw new InvalidRequestException("'baseVersion' must be an integer");
+		}
+		return versionNode.asLong();
 	}
 
 	private static OwnerDecision decision(JsonNode body) {

@@ -169,19 +169,38 @@ class EntanglementAutoConfigurationTests {
 	}
 
 	@Test
-	void noMigrationWithoutFlyway() {
+	void withoutFlywayNothingCreatesTheChangeLogAndStartupFailsWithAnExplanation() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(Flyway.class)).run((context) -> {
-			assertThat(context).doesNotHaveBean(JdbcChangeLogMigration.class).hasSingleBean(ChangeLog.class);
-			assertThat(tableExists(context, "entanglement_clock")).isFalse();
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(Exception.class)
+				.satisfies((failure) -> assertThat(failureAnalysis(failure)).contains("entanglement.schema.migrate")
+					.contains("flyway-core"));
 		});
 	}
 
 	@Test
-	void noMigrationWhenSwitchedOff() {
+	void migrationSwitchedOffNeedsTablesTheApplicationCreated() {
 		this.contextRunner.withPropertyValues("entanglement.schema.migrate=false").run((context) -> {
-			assertThat(context).doesNotHaveBean(JdbcChangeLogMigration.class).hasSingleBean(ChangeLog.class);
-			assertThat(tableExists(context, "entanglement_clock")).isFalse();
+			assertThat(context).hasFailed();
+			assertThat(failureAnalysis(context.getStartupFailure())).contains("create the tables yourself");
 		});
+		this.contextRunner.withPropertyValues("entanglement.schema.migrate=false")
+			.withBean(DataSource.class,
+					() -> new org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder()
+						.setType(org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType.H2)
+						.generateUniqueName(true)
+						.addScript("classpath:io/entanglement/db/migration/V1__entanglement_change_log.sql")
+						.build())
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(JdbcChangeLogMigration.class)
+				.hasSingleBean(SyncManager.class));
+	}
+
+	private static String failureAnalysis(Throwable failure) {
+		org.springframework.boot.diagnostics.FailureAnalysis analysis = new ChangeLogUnavailableFailureAnalyzer()
+			.analyze(failure);
+		assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
+		return analysis.getDescription() + " " + analysis.getAction();
 	}
 
 	@Test

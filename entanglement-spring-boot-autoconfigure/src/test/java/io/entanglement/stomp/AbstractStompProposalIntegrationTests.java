@@ -275,6 +275,24 @@ abstract class AbstractStompProposalIntegrationTests {
 	}
 
 	@Test
+	void ownershipChangesOnlyByItsOwnOperationAndOnlyByTheCurrentOwner() throws Exception {
+		Marker marker = ownedBy("alice");
+		String id = String.valueOf(marker.getId());
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
+				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
+			bob.send("/app/entanglement/marker/owner", Map.of("requestId", "o1", "id", id, "owner", "bob"));
+			assertThat(bob.nextReply().get("code").asString()).isEqualTo("forbidden");
+			alice.send("/app/entanglement/marker/owner", Map.of("requestId", "o2", "id", id, "owner", "bob"));
+			JsonNode reply = alice.nextReply();
+			assertThat(reply.get("status").asString()).isEqualTo("accepted");
+			assertThat(this.markers.findById(marker.getId()).orElseThrow().getOwner()).isEqualTo("bob");
+			bob.propose("marker", Map.of("requestId", "o3", "id", id, "state", Map.of("lat", 3)));
+			assertThat(bob.nextReply().get("status").asString()).as("bob now owns it and writes directly")
+				.isEqualTo("accepted");
+		}
+	}
+
+	@Test
 	void serverCodeProposesThroughTheSameJavaApi() throws Exception {
 		ProposalReply reply = this.syncManager
 			.propose(new SyncViewer("server", () -> "alice"),
