@@ -103,9 +103,7 @@ final class ProposalService {
 		}
 		catch (RuntimeException ex) {
 			logger.error("Failed to handle proposal " + proposal.requestId() + " of " + proposal.type(), ex);
-			fresh.reply()
-				.complete(ProposalReply.rejected(proposal.requestId(),
-						new SyncException("invalid", "The proposal could not be applied")));
+			fresh.reply().complete(ProposalReply.rejected(proposal.requestId(), notApplied()));
 		}
 		return fresh.reply();
 	}
@@ -199,6 +197,10 @@ final class ProposalService {
 		catch (SyncException ex) {
 			fresh.reply().complete(ProposalReply.rejected(proposal.requestId(), ex));
 		}
+		catch (RuntimeException ex) {
+			logger.error("Failed to change the owner of " + type + " '" + id + "'", ex);
+			fresh.reply().complete(ProposalReply.rejected(proposal.requestId(), notApplied()));
+		}
 		return fresh.reply();
 	}
 
@@ -247,6 +249,16 @@ final class ProposalService {
 			request.reply.complete(ProposalReply.rejected(proposerRequestId, ex));
 			return ProposalReply.rejected(requestId, ex);
 		}
+		catch (RuntimeException ex) {
+			logger.error("Failed to apply the owner's answer to " + request.current.key(), ex);
+			SyncException failure = notApplied();
+			request.reply.complete(ProposalReply.rejected(proposerRequestId, failure));
+			return ProposalReply.rejected(requestId, failure);
+		}
+	}
+
+	private static SyncException notApplied() {
+		return new SyncException("invalid", "The change could not be applied");
 	}
 
 	private SyncStore store(String type) {

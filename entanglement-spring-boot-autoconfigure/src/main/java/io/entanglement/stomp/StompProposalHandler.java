@@ -14,6 +14,8 @@ import io.entanglement.ProposalReply;
 import io.entanglement.SyncException;
 import io.entanglement.SyncViewer;
 import io.entanglement.engine.SyncManager;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -56,6 +58,8 @@ public final class StompProposalHandler implements MessageHandler, SmartLifecycl
 	private static final Set<String> ANSWER_FIELDS = Set.of("decision", "state", "code", "message");
 
 	private static final int MAX_REQUEST_ID = 100;
+
+	private static final Log logger = LogFactory.getLog(StompProposalHandler.class);
 
 	private static final JsonMapper json = JsonMapper
 		.builder(JsonFactory.builder()
@@ -132,6 +136,12 @@ public final class StompProposalHandler implements MessageHandler, SmartLifecycl
 		}
 		catch (SyncException ex) {
 			this.replies.rejected(sessionId, user, requestId, ex);
+		}
+		catch (RuntimeException ex) {
+			// Whatever went wrong, the client hears back and its session stays usable.
+			logger.error("Failed to handle SEND to " + destination, ex);
+			this.replies.rejected(sessionId, user, requestId,
+					new InvalidRequestException("The request could not be handled"));
 		}
 	}
 
