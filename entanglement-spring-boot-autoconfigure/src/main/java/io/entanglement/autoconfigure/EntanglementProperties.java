@@ -117,6 +117,21 @@ public class EntanglementProperties {
 		 */
 		private DataSize sendBufferSizeLimit = DataSize.ofMegabytes(1);
 
+		/**
+		 * Whether clients may only subscribe and send to Entanglement's own destinations.
+		 * Switch off only if the application's clients use other STOMP destinations on
+		 * this endpoint, and secure those with Spring Security's message authorization.
+		 */
+		private boolean restrictDestinations = true;
+
+		public boolean isRestrictDestinations() {
+			return this.restrictDestinations;
+		}
+
+		public void setRestrictDestinations(boolean restrictDestinations) {
+			this.restrictDestinations = restrictDestinations;
+		}
+
 		public String getEndpoint() {
 			return this.endpoint;
 		}

@@ -1,12 +1,16 @@
 package io.entanglement.autoconfigure;
 
 import io.entanglement.engine.SyncManager;
+import io.entanglement.stomp.StompDestinationGuard;
 import io.entanglement.stomp.StompOwnerChannel;
 import io.entanglement.stomp.StompProposalHandler;
 import io.entanglement.stomp.StompReplies;
 import io.entanglement.stomp.StompSessionRegistry;
 import io.entanglement.stomp.StompSubscriptionHandler;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -18,6 +22,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
+import org.springframework.messaging.simp.config.ChannelRegistration;
+import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
@@ -47,8 +53,10 @@ public final class EntanglementStompAutoConfiguration {
 
 	@Bean
 	WebSocketMessageBrokerConfigurer entanglementStompConfigurer(EntanglementProperties properties,
-			StompSessionRegistry sessions) {
-		return new EntanglementStompConfigurer(properties.getStomp(), sessions);
+			StompSessionRegistry sessions, ObjectProvider<StompReplies> replies) {
+		ChannelInterceptor guard = properties.getStomp().isRestrictDestinations() ? new StompDestinationGuard(replies)
+				: null;
+		return new EntanglementStompConfigurer(properties.getStomp(), sessions, guard);
 	}
 
 	@Bean
@@ -98,9 +106,20 @@ public final class EntanglementStompAutoConfiguration {
 
 		private final StompSessionRegistry sessions;
 
-		EntanglementStompConfigurer(EntanglementProperties.Stomp stomp, StompSessionRegistry sessions) {
+		private final @Nullable ChannelInterceptor guard;
+
+		EntanglementStompConfigurer(EntanglementProperties.Stomp stomp, StompSessionRegistry sessions,
+				@Nullable ChannelInterceptor guard) {
 			this.stomp = stomp;
 			this.sessions = sessions;
+			this.guard = guard;
+		}
+
+		@Override
+		public void configureClientInboundChannel(ChannelRegistration registration) {
+			if (this.guard != null) {
+				registration.interceptors(this.guard);
+			}
 		}
 
 		@Override

@@ -51,6 +51,11 @@ final class ProposalService {
 
 	private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(10);
 
+	/**
+	 * Replies remembered at most; past it the oldest answered ones are forgotten first.
+	 */
+	private static final int MAX_REMEMBERED = 100_000;
+
 	private static final Log logger = LogFactory.getLog(ProposalService.class);
 
 	private final Function<String, @Nullable SyncStore> stores;
@@ -94,6 +99,9 @@ final class ProposalService {
 		Answered previous = this.answered.putIfAbsent(key, fresh);
 		if (previous != null) {
 			return previous.reply();
+		}
+		if (this.answered.size() > MAX_REMEMBERED) {
+			this.scheduler.execute(this::forgetOldestReplies);
 		}
 		try {
 			route(proposer, proposal, fresh.reply());
@@ -293,6 +301,21 @@ final class ProposalService {
 	private void forgetOldReplies() {
 		long cutoff = System.nanoTime() - DUPLICATE_WINDOW.toNanos();
 		this.answered.values().removeIf((answered) -> answered.reply().isDone() && answered.createdNanos() < cutoff);
+	}
+
+	private void forgetOldestReplies() {
+		int excess = this.answered.size() - MAX_REMEMBERED / 2;
+		if (excess <= 0) {
+			return;
+		}
+		this.answered.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().reply().isDone())
+			.sorted(java.util.Comparator.comparingLong((entry) -> entry.getValue().createdNanos()))
+			.limit(excess)
+			.map(Map.Entry::getKey)
+			.toList()
+			.forEach(this.answered::remove);
 	}
 
 	private record Answered(CompletableFuture<ProposalReply> reply, long createdNanos) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.entanglement.InvalidRequestException;
 import io.entanglement.SyncViewer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,6 +27,9 @@ public final class SessionOutbox {
 	private static final Log logger = LogFactory.getLog(SessionOutbox.class);
 
 	private static final int FRAMING_BYTES = 160;
+
+	/** Subscriptions one session may hold at once. */
+	static final int MAX_SUBSCRIPTIONS = 256;
 
 	private final SyncManager manager;
 
@@ -79,6 +83,11 @@ public final class SessionOutbox {
 	synchronized @Nullable Subscription add(String subscriptionId, SyncType type, String token) {
 		if (this.state == State.CLOSED || this.subscriptions.containsKey(subscriptionId)) {
 			return null;
+		}
+		if (this.subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+			// Each subscription loads a snapshot: a session may not multiply them without
+			// bound.
+			throw new InvalidRequestException("A session may hold at most " + MAX_SUBSCRIPTIONS + " subscriptions");
 		}
 		Subscription subscription = new Subscription(this, subscriptionId, type, token);
 		this.subscriptions.put(subscriptionId, subscription);

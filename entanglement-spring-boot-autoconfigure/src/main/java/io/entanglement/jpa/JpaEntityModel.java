@@ -198,7 +198,19 @@ final class JpaEntityModel {
 	}
 
 	private static String describe(@Nullable Object value) {
-		return (value != null) ? "a " + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) : "null";
+		if (value == null) {
+			return "null";
+		}
+		if (value instanceof CharSequence) {
+			return "a string";
+		}
+		if (value instanceof Number) {
+			return "a number";
+		}
+		if (value instanceof Boolean) {
+			return "a boolean";
+		}
+		return (value instanceof Map) ? "an object" : "an array";
 	}
 
 	long versionOf(Object entity) {

@@ -42,6 +42,17 @@ public final class StompReplies {
 	 * @param ex why
 	 */
 	public void subscriptionRejected(String sessionId, @Nullable Principal user, String destination, SyncException ex) {
+		destinationRefused(sessionId, user, destination, ex);
+	}
+
+	/**
+	 * Tell a session a frame to a destination was refused.
+	 * @param sessionId the session
+	 * @param user its principal, if any
+	 * @param destination the refused destination
+	 * @param ex why
+	 */
+	public void destinationRefused(String sessionId, @Nullable Principal user, String destination, SyncException ex) {
 		Map<String, Object> reply = new LinkedHashMap<>();
 		reply.put("destination", destination);
 		reply.put("status", "rejected");

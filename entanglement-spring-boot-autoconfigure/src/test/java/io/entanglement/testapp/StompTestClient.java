@@ -145,6 +145,18 @@ public final class StompTestClient implements AutoCloseable {
 		return subscribe(type, null);
 	}
 
+	/**
+	 * Subscribe to a raw destination with extra headers, recording batches like a type
+	 * subscription would.
+	 */
+	public Subscription subscribeRaw(String destination, Map<String, String> extraHeaders) {
+		StompHeaders headers = new StompHeaders();
+		headers.setDestination(destination);
+		extraHeaders.forEach(headers::set);
+		return this.session.subscribe(headers,
+				handler((frameHeaders, body) -> this.batches.add(new Batch(frameHeaders, body))));
+	}
+
 	public Subscription subscribe(String type, String since) {
 		StompHeaders headers = new StompHeaders();
 		headers.setDestination("/entanglement/" + type);
