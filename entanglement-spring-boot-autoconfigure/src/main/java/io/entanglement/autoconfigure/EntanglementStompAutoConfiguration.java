@@ -1,14 +1,18 @@
 package io.entanglement.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.entanglement.engine.SyncManager;
+import io.entanglement.security.CookieSessionCsrfChannelInterceptor;
+import io.entanglement.security.CsrfTokenEndpoint;
+import io.entanglement.security.HandshakeCredentialsInterceptor;
 import io.entanglement.stomp.StompDestinationGuard;
 import io.entanglement.stomp.StompOwnerChannel;
 import io.entanglement.stomp.StompProposalHandler;
 import io.entanglement.stomp.StompReplies;
 import io.entanglement.stomp.StompSessionRegistry;
 import io.entanglement.stomp.StompSubscriptionHandler;
-
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -31,6 +35,13 @@ import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBr
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.security.messaging.web.csrf.XorCsrfChannelInterceptor;
+import org.springframework.security.messaging.web.socket.server.CsrfTokenHandshakeInterceptor;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Auto-configuration of the STOMP over WebSocket endpoint that serves subscriptions.
@@ -53,10 +64,50 @@ public final class EntanglementStompAutoConfiguration {
 
 	@Bean
 	WebSocketMessageBrokerConfigurer entanglementStompConfigurer(EntanglementProperties properties,
-			StompSessionRegistry sessions, ObjectProvider<StompReplies> replies) {
-		ChannelInterceptor guard = properties.getStomp().isRestrictDestinations() ? new StompDestinationGuard(replies)
-				: null;
-		return new EntanglementStompConfigurer(properties.getStomp(), sessions, guard);
+			StompSessionRegistry sessions, ObjectProvider<StompReplies> replies,
+			ObjectProvider<StompSecurity> security) {
+		List<ChannelInterceptor> inbound = new ArrayList<>();
+		List<HandshakeInterceptor> handshake = new ArrayList<>();
+		security.ifAvailable((stompSecurity) -> {
+			inbound.add(stompSecurity.connect());
+			handshake.addAll(stompSecurity.handshake());
+		});
+		if (properties.getStomp().isRestrictDestinations()) {
+			inbound.add(new StompDestinationGuard(replies));
+		}
+		return new EntanglementStompConfigurer(properties.getStomp(), sessions, inbound, handshake);
+	}
+
+	/**
+	 * What Spring Security adds to the endpoint: CSRF on CONNECT for cookie-authenticated
+	 * sessions, and the token endpoint.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ XorCsrfChannelInterceptor.class, CsrfToken.class, RouterFunction.class })
+	static class StompSecurityConfiguration {
+
+		@Bean
+		StompSecurity entanglementStompSecurity() {
+			return new StompSecurity(new CookieSessionCsrfChannelInterceptor(),
+					List.of(new CsrfTokenHandshakeInterceptor(), new HandshakeCredentialsInterceptor()));
+		}
+
+		@Bean
+		RouterFunction<ServerResponse> entanglementCsrfEndpoint(EntanglementProperties properties) {
+			return RouterFunctions.route()
+				.GET(properties.getStomp().getEndpoint() + "/csrf", new CsrfTokenEndpoint())
+				.build();
+		}
+
+	}
+
+	/**
+	 * Interceptors that secure the endpoint.
+	 *
+	 * @param connect checks CONNECT frames
+	 * @param handshake run on the WebSocket handshake
+	 */
+	record StompSecurity(ChannelInterceptor connect, List<HandshakeInterceptor> handshake) {
 	}
 
 	@Bean
@@ -106,25 +157,27 @@ public final class EntanglementStompAutoConfiguration {
 
 		private final StompSessionRegistry sessions;
 
-		private final @Nullable ChannelInterceptor guard;
+		private final List<ChannelInterceptor> inbound;
+
+		private final List<HandshakeInterceptor> handshake;
 
 		EntanglementStompConfigurer(EntanglementProperties.Stomp stomp, StompSessionRegistry sessions,
-				@Nullable ChannelInterceptor guard) {
+				List<ChannelInterceptor> inbound, List<HandshakeInterceptor> handshake) {
 			this.stomp = stomp;
 			this.sessions = sessions;
-			this.guard = guard;
+			this.inbound = inbound;
+			this.handshake = handshake;
 		}
 
 		@Override
 		public void configureClientInboundChannel(ChannelRegistration registration) {
-			if (this.guard != null) {
-				registration.interceptors(this.guard);
-			}
+			registration.interceptors(this.inbound.toArray(ChannelInterceptor[]::new));
 		}
 
 		@Override
 		public void registerStompEndpoints(StompEndpointRegistry registry) {
-			var endpoint = registry.addEndpoint(this.stomp.getEndpoint());
+			var endpoint = registry.addEndpoint(this.stomp.getEndpoint())
+				.addInterceptors(this.handshake.toArray(HandshakeInterceptor[]::new));
 			if (this.stomp.getAllowedOriginPatterns().length > 0) {
 				endpoint.setAllowedOriginPatterns(this.stomp.getAllowedOriginPatterns());
 			}

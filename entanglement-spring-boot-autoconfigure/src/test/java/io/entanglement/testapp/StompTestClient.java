@@ -80,22 +80,46 @@ public final class StompTestClient implements AutoCloseable {
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.add(HttpHeaders.AUTHORIZATION,
 				"Basic " + Base64.getEncoder().encodeToString((user + ":password").getBytes()));
-		StompSession session = stompClient
-			.connectAsync("ws://localhost:" + port + "/entanglement", headers, new StompSessionHandlerAdapter() {
+		return connect(port, headers, new StompHeaders());
+	}
 
-				@Override
-				public void handleException(StompSession session, StompCommand command, StompHeaders headers,
-						byte[] payload, Throwable exception) {
-					logger.error("Failed to handle " + command + " " + headers, exception);
-				}
+	/**
+	 * Connect the way a browser page does: the handshake carries the session cookie of a
+	 * form login, and CONNECT carries whatever headers are given (the CSRF token, or
+	 * not).
+	 */
+	public static StompTestClient connectWithCookie(int port, String cookie, Map<String, String> connectHeaders,
+			Duration timeout) throws Exception {
+		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
+		headers.add(HttpHeaders.COOKIE, cookie);
+		StompHeaders connect = new StompHeaders();
+		connectHeaders.forEach(connect::add);
+		return connect(port, headers, connect, timeout);
+	}
 
-				@Override
-				public void handleTransportError(StompSession session, Throwable exception) {
-					logger.error("Transport error", exception);
-				}
+	private static StompTestClient connect(int port, WebSocketHttpHeaders headers, StompHeaders connectHeaders)
+			throws Exception {
+		return connect(port, headers, connectHeaders, Duration.ofSeconds(10));
+	}
 
-			})
-			.get(10, TimeUnit.SECONDS);
+	private static StompTestClient connect(int port, WebSocketHttpHeaders headers, StompHeaders connectHeaders,
+			Duration timeout) throws Exception {
+		StompSession session = stompClient.connectAsync("ws://localhost:" + port + "/entanglement", headers,
+				connectHeaders, new StompSessionHandlerAdapter() {
+
+					@Override
+					public void handleException(StompSession session, StompCommand command, StompHeaders headers,
+							byte[] payload, Throwable exception) {
+						logger.error("Failed to handle " + command + " " + headers, exception);
+					}
+
+					@Override
+					public void handleTransportError(StompSession session, Throwable exception) {
+						logger.error("Transport error", exception);
+					}
+
+				})
+			.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		StompTestClient client = new StompTestClient(session);
 		session.subscribe("/user/queue/entanglement/replies",
 				client.handler((headers1, body) -> client.replies.add(body)));

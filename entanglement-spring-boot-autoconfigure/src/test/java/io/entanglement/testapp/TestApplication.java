@@ -18,7 +18,8 @@ public class TestApplication {
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
-			.httpBasic(Customizer.withDefaults());
+			.httpBasic(Customizer.withDefaults())
+			.formLogin(Customizer.withDefaults());
 		return http.build();
 	}
 

@@ -1,0 +1,42 @@
+package io.entanglement.security;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * Records whether the WebSocket handshake carried its own credentials in an
+ * {@code Authorization} header. Such a handshake has no ambient credential a foreign page
+ * could ride on, so its CONNECT needs no CSRF token; a cookie-authenticated one does.
+ *
+ * @author Entanglement
+ */
+public final class HandshakeCredentialsInterceptor implements HandshakeInterceptor {
+
+	/**
+	 * Session attribute set when the handshake carried an {@code Authorization} header.
+	 */
+	public static final String AUTHORIZATION_HEADER_HANDSHAKE = HandshakeCredentialsInterceptor.class.getName()
+			+ ".AUTHORIZATION_HEADER";
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Map<String, Object> attributes) {
+		if (request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)) {
+			attributes.put(AUTHORIZATION_HEADER_HANDSHAKE, Boolean.TRUE);
+		}
+		return true;
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			@Nullable Exception exception) {
+	}
+
+}
