@@ -23,9 +23,7 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
@@ -39,7 +37,7 @@ import org.springframework.messaging.simp.SimpMessageType;
  *
  * @author Entanglement
  */
-public final class StompProposalHandler implements MessageHandler, SmartLifecycle {
+public final class StompProposalHandler extends InboundChannelHandler {
 
 	/** The prefix of the destinations this handler serves. */
 	public static final String PREFIX = "/app/entanglement/";
@@ -67,13 +65,9 @@ public final class StompProposalHandler implements MessageHandler, SmartLifecycl
 			.build())
 		.build();
 
-	private final SubscribableChannel clientInboundChannel;
-
 	private final SyncManager manager;
 
 	private final StompReplies replies;
-
-	private volatile boolean running;
 
 	/**
 	 * Create a handler.
@@ -82,7 +76,7 @@ public final class StompProposalHandler implements MessageHandler, SmartLifecycl
 	 * @param replies where replies go
 	 */
 	public StompProposalHandler(SubscribableChannel clientInboundChannel, SyncManager manager, StompReplies replies) {
-		this.clientInboundChannel = clientInboundChannel;
+		super(clientInboundChannel);
 		this.manager = manager;
 		this.replies = replies;
 	}
@@ -246,23 +240,6 @@ public final class StompProposalHandler implements MessageHandler, SmartLifecycl
 				throw new InvalidRequestException("Unknown field '" + name + "'");
 			}
 		}
-	}
-
-	@Override
-	public void start() {
-		this.clientInboundChannel.subscribe(this);
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		this.clientInboundChannel.unsubscribe(this);
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
 	}
 
 }

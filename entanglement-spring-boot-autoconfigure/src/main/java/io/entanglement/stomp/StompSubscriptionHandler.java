@@ -13,13 +13,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
-import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 
 /**
@@ -28,14 +26,12 @@ import org.springframework.messaging.support.NativeMessageHeaderAccessor;
  *
  * @author Entanglement
  */
-public final class StompSubscriptionHandler implements MessageHandler, SmartLifecycle {
+public final class StompSubscriptionHandler extends InboundChannelHandler {
 
 	/** The header with which a client resumes from a token. */
 	public static final String SINCE_HEADER = "entanglement-since";
 
 	private static final Log logger = LogFactory.getLog(StompSubscriptionHandler.class);
-
-	private final SubscribableChannel clientInboundChannel;
 
 	private final SyncManager manager;
 
@@ -44,8 +40,6 @@ public final class StompSubscriptionHandler implements MessageHandler, SmartLife
 	private final StompReplies replies;
 
 	private final Map<String, SessionOutbox> outboxes = new ConcurrentHashMap<>();
-
-	private volatile boolean running;
 
 	/**
 	 * Create a handler.
@@ -56,7 +50,7 @@ public final class StompSubscriptionHandler implements MessageHandler, SmartLife
 	 */
 	public StompSubscriptionHandler(SubscribableChannel clientInboundChannel, SyncManager manager,
 			StompSessionRegistry sessions, StompReplies replies) {
-		this.clientInboundChannel = clientInboundChannel;
+		super(clientInboundChannel);
 		this.manager = manager;
 		this.sessions = sessions;
 		this.replies = replies;
@@ -146,23 +140,6 @@ public final class StompSubscriptionHandler implements MessageHandler, SmartLife
 	 */
 	public int sessionCount() {
 		return this.outboxes.size();
-	}
-
-	@Override
-	public void start() {
-		this.clientInboundChannel.subscribe(this);
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		this.clientInboundChannel.unsubscribe(this);
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
 	}
 
 }
