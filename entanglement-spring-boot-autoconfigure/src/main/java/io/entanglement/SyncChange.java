@@ -41,6 +41,17 @@ public record SyncChange(Op op, ObjectKey key, @Nullable String owner, long vers
 	}
 
 	/**
+	 * Tell a viewer that an object it may hold is no longer visible to it; the object
+	 * still exists.
+	 * @param key the object
+	 * @param version the version that made it invisible
+	 * @return the change
+	 */
+	public static SyncChange forget(ObjectKey key, long version) {
+		return new SyncChange(Op.FORGET, key, null, version, Map.of());
+	}
+
+	/**
 	 * What happened to the object.
 	 */
 	public enum Op {
@@ -53,7 +64,12 @@ public record SyncChange(Op op, ObjectKey key, @Nullable String owner, long vers
 		/**
 		 * Deleted.
 		 */
-		DELETE("delete");
+		DELETE("delete"),
+
+		/**
+		 * Still exists, but the viewer may no longer see it.
+		 */
+		FORGET("forget");
 
 		private final String wireName;
 

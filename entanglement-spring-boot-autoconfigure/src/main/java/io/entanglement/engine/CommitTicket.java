@@ -3,6 +3,7 @@ package io.entanglement.engine;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.entanglement.SyncChange;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +21,12 @@ public final class CommitTicket implements Comparable<CommitTicket> {
 	private final long id = ids.incrementAndGet();
 
 	@Nullable List<EncodedChange> changes;
+
+	/**
+	 * The state of each changed object before the transaction, where the capture knows
+	 * it.
+	 */
+	@Nullable List<@Nullable SyncChange> previous;
 
 	boolean done;
 

@@ -167,10 +167,27 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @param changes the transaction's changes, one per object
 	 */
 	public void committed(CommitTicket ticket, List<SyncChange> changes) {
+		committed(ticket, changes, null);
+	}
+
+	/**
+	 * Called after the transaction committed, with the state each object had before it: a
+	 * viewer that could see the previous state and may not see the new one is told to
+	 * {@code forget} the object, and a delete goes only to viewers that could see the
+	 * object.
+	 * @param ticket the ticket from {@link #begin(long)}
+	 * @param changes the transaction's changes, one per object
+	 * @param previous the state of each object before the transaction (same order,
+	 * {@code null} where unknown or new), or {@code null} if the capture does not know
+	 */
+	public void committed(CommitTicket ticket, List<SyncChange> changes,
+			@Nullable List<@Nullable SyncChange> previous) {
+		Assert.isTrue(previous == null || previous.size() == changes.size(), "One previous state per change");
 		List<EncodedChange> encoded = new ArrayList<>(changes.size());
 		for (SyncChange change : changes) {
 			encoded.add(this.encoder.encode(change));
 		}
+		ticket.previous = previous;
 		this.dispatcher.execute(() -> complete(ticket, encoded));
 	}
 
@@ -193,8 +210,9 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			this.openTickets.pollFirst();
 			if (first.changes != null) {
 				this.metrics.commits.increment();
-				for (EncodedChange change : first.changes) {
-					fanOut(change);
+				List<EncodedChange> committed = first.changes;
+				for (int i = 0; i < committed.size(); i++) {
+					fanOut(committed.get(i), (first.previous != null) ? first.previous.get(i) : null);
 				}
 				// Only a committed number moves the watermark: a rolled-back one is
 				// reused.
@@ -209,29 +227,49 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		this.touched.clear();
 	}
 
-	private void fanOut(EncodedChange change) {
-		SyncType type = this.types.get(change.change().key().type());
+	private void fanOut(EncodedChange change, @Nullable SyncChange previous) {
+		SyncChange current = change.change();
+		SyncType type = this.types.get(current.key().type());
 		if (type != null) {
 			type.remember(change);
 		}
-		List<Subscription> subscriptions = this.subscriptionsByType.get(change.change().key().type());
+		List<Subscription> subscriptions = this.subscriptionsByType.get(current.key().type());
 		if (subscriptions == null) {
 			return;
 		}
+		EncodedChange forget = null;
 		for (Subscription subscription : subscriptions) {
 			try {
-				if (this.policy.maySee(subscription.outbox.viewer(), change.change())) {
+				SyncViewer viewer = subscription.outbox.viewer();
+				EncodedChange delivery = null;
+				if (current.op() == SyncChange.Op.DELETE) {
+					// Only viewers that could see the object hear of its deletion.
+					if (this.policy.maySee(viewer, (previous != null) ? previous : current)) {
+						delivery = change;
+					}
+				}
+				else if (this.policy.maySee(viewer, current)) {
+					delivery = change;
+				}
+				else if (previous != null && this.policy.maySee(viewer, previous)) {
+					if (forget == null) {
+						forget = this.encoder.encode(SyncChange.forget(current.key(), current.version()));
+					}
+					delivery = forget;
+				}
+				if (delivery != null) {
 					this.metrics.offered.increment();
 					SessionOutbox outbox = subscription.outbox;
-					if (outbox.offer(subscription, change) && !outbox.touched) {
+					if (outbox.offer(subscription, delivery) && !outbox.touched) {
 						outbox.touched = true;
 						this.touched.add(outbox);
 					}
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.error("Failed to queue " + change.change().key() + " for session "
-						+ subscription.outbox.viewer().sessionId(), ex);
+				logger.error(
+						"Failed to queue " + current.key() + " for session " + subscription.outbox.viewer().sessionId(),
+						ex);
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
@@ -64,17 +65,17 @@ public final class JpaChangeCapture
 
 	@Override
 	public void onPostInsert(PostInsertEvent event) {
-		capture(event, Kind.INSERT);
+		capture(event, Kind.INSERT, null);
 	}
 
 	@Override
 	public void onPostUpdate(PostUpdateEvent event) {
-		capture(event, Kind.UPDATE);
+		capture(event, Kind.UPDATE, event.getOldState());
 	}
 
 	@Override
 	public void onPostDelete(PostDeleteEvent event) {
-		capture(event, Kind.DELETE);
+		capture(event, Kind.DELETE, event.getDeletedState());
 	}
 
 	@Override
@@ -82,7 +83,7 @@ public final class JpaChangeCapture
 		return false;
 	}
 
-	private void capture(AbstractPostDatabaseOperationEvent event, Kind kind) {
+	private void capture(AbstractPostDatabaseOperationEvent event, Kind kind, Object @Nullable [] before) {
 		JpaSyncStore store = this.types.store(event.getPersister().getMappedClass());
 		if (store == null) {
 			return;
@@ -94,7 +95,8 @@ public final class JpaChangeCapture
 					+ " changed after its transaction was numbered; the change is not synchronized");
 			return;
 		}
-		capture.record(store.model(), event.getEntity(), event.getId(), kind);
+		capture.record(store.model(), event.getEntity(), event.getId(), kind, () -> store.model()
+			.fromState(event.getId(), event.getPersister().getPropertyNames(), before, this.types.nodeId()));
 	}
 
 	private TransactionCapture begin(SharedSessionContractImplementor session) {
@@ -110,7 +112,8 @@ public final class JpaChangeCapture
 
 	}
 
-	private record Captured(JpaEntityModel model, Object entity, Kind kind, boolean insertedHere) {
+	private record Captured(JpaEntityModel model, Object entity, Kind kind, boolean insertedHere,
+			@Nullable SyncChange before) {
 	}
 
 	/**
@@ -122,30 +125,39 @@ public final class JpaChangeCapture
 
 		private @Nullable List<SyncChange> changes;
 
+		private @Nullable List<@Nullable SyncChange> previous;
+
 		private @Nullable CommitTicket ticket;
 
 		private volatile boolean sealed;
 
-		void record(JpaEntityModel model, Object entity, Object id, Kind kind) {
+		void record(JpaEntityModel model, Object entity, Object id, Kind kind, Supplier<@Nullable SyncChange> before) {
 			ObjectKey key = model.keyOf(id);
 			Captured previous = this.captured.get(key);
 			boolean insertedHere = kind == Kind.INSERT || (previous != null && previous.insertedHere());
+			// The state before the transaction is the one of its first change of the
+			// object.
+			SyncChange stateBefore = (previous != null) ? previous.before()
+					: (kind != Kind.INSERT) ? before.get() : null;
 			// Last state wins inside a transaction: the entity is read when the
 			// transaction seals.
-			this.captured.put(key, new Captured(model, entity, kind, insertedHere));
+			this.captured.put(key, new Captured(model, entity, kind, insertedHere, stateBefore));
 		}
 
 		@Override
 		public void doBeforeTransactionCompletion(SharedSessionContractImplementor session) {
 			this.sealed = true;
 			List<SyncChange> changes = new ArrayList<>(this.captured.size());
+			List<@Nullable SyncChange> previous = new ArrayList<>(this.captured.size());
 			this.captured.forEach((key, captured) -> {
 				if (captured.kind() != Kind.DELETE) {
 					changes.add(captured.model().toChange(captured.entity(), JpaChangeCapture.this.types.nodeId()));
+					previous.add(captured.insertedHere() ? null : captured.before());
 				}
 				else if (!captured.insertedHere()) {
 					// A delete is newer than every version the object had.
 					changes.add(SyncChange.delete(key, captured.model().versionOf(captured.entity()) + 1));
+					previous.add(captured.before());
 				}
 			});
 			if (changes.isEmpty()) {
@@ -156,6 +168,7 @@ public final class JpaChangeCapture
 					.append(session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection(), changes);
 				this.ticket = JpaChangeCapture.this.manager.begin(seq);
 				this.changes = changes;
+				this.previous = previous;
 			}
 			catch (SQLException ex) {
 				// Failing the commit is the only way not to lose the change for catch-up.
@@ -172,7 +185,7 @@ public final class JpaChangeCapture
 				return;
 			}
 			if (success) {
-				JpaChangeCapture.this.manager.committed(ticket, changes);
+				JpaChangeCapture.this.manager.committed(ticket, changes, this.previous);
 			}
 			else {
 				JpaChangeCapture.this.manager.rolledBack(ticket);

@@ -48,7 +48,11 @@ final class JpaEntityModel {
 
 	private final Member version;
 
+	private final String versionName;
+
 	private final @Nullable Member owner;
+
+	private @Nullable String ownerName;
 
 	private final Map<String, Property> properties;
 
@@ -76,6 +80,7 @@ final class JpaEntityModel {
 			}
 			else if (isAnnotated(member, SyncOwner.class)) {
 				ownerMember = member;
+				this.ownerName = attribute.getName();
 			}
 			else if (!isAnnotated(member, SyncIgnore.class) && !attribute.isCollection()) {
 				properties.put(attribute.getName(),
@@ -93,6 +98,7 @@ final class JpaEntityModel {
 					+ " must be numeric, but is " + versionType.getName());
 		}
 		this.version = versionAttribute.getJavaMember();
+		this.versionName = versionAttribute.getName();
 		this.owner = ownerMember;
 		this.properties = Collections.unmodifiableMap(properties);
 	}
@@ -234,6 +240,37 @@ final class JpaEntityModel {
 		Object ownerValue = (this.owner != null) ? read(this.owner, entity) : null;
 		String owner = (ownerValue != null) ? String.valueOf(ownerValue) : defaultOwner;
 		return SyncChange.upsert(keyOf(id), owner, versionOf(entity), Collections.unmodifiableMap(state));
+	}
+
+	/**
+	 * The object as it was in a Hibernate state array (an update's old state or a
+	 * delete's deleted state), or {@code null} if the array does not hold it.
+	 */
+	@Nullable SyncChange fromState(Object id, String[] names, Object @Nullable [] values, String defaultOwner) {
+		if (values == null || values.length != names.length) {
+			return null;
+		}
+		Map<String, @Nullable Object> state = new LinkedHashMap<>();
+		long versionValue = 0;
+		String ownerValue = null;
+		for (int i = 0; i < names.length; i++) {
+			Object value = values[i];
+			if (names[i].equals(this.versionName)) {
+				versionValue = (value instanceof Number number) ? number.longValue() : 0;
+			}
+			else if (names[i].equals(this.ownerName)) {
+				ownerValue = (value != null) ? String.valueOf(value) : null;
+			}
+			else {
+				Property property = this.properties.get(names[i]);
+				if (property != null) {
+					state.put(names[i],
+							(property.association() && value != null) ? this.units.getIdentifier(value) : value);
+				}
+			}
+		}
+		return SyncChange.upsert(keyOf(id), (ownerValue != null) ? ownerValue : defaultOwner, versionValue,
+				Collections.unmodifiableMap(state));
 	}
 
 	List<SyncChange> toChanges(List<?> entities, String defaultOwner) {

@@ -102,6 +102,56 @@ abstract class AbstractStompSyncIntegrationTests {
 	}
 
 	@Test
+	void viewersWhoMayNoLongerSeeAnUpdatedObjectForgetItAndHearNothingMoreOfIt() throws Exception {
+		Marker marker = new Marker("open", 1, 1);
+		marker.setOwner("alice");
+		marker = this.markers.save(marker);
+		String id = id(marker);
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
+				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
+			alice.subscribe("marker");
+			bob.subscribe("marker");
+			assertThat(viewOf(alice.untilSynced()).objects()).containsKey(id);
+			assertThat(viewOf(bob.untilSynced()).objects()).containsKey(id);
+
+			marker.setName("secret-plan");
+			marker = this.markers.save(marker);
+			assertThat(alice.next().changes()).singleElement()
+				.satisfies((change) -> assertThat(change.get("op").asString()).isEqualTo("upsert"));
+			assertThat(bob.next().changes()).singleElement().satisfies((change) -> {
+				assertThat(change.get("op").asString()).isEqualTo("forget");
+				assertThat(change.get("id").asString()).isEqualTo(id);
+				assertThat(change.has("state")).isFalse();
+			});
+
+			marker.setLat(2);
+			marker = this.markers.save(marker);
+			assertThat(alice.next().changes().get(0).get("state").get("lat").asDouble()).isEqualTo(2);
+			bob.assertNoBatchWithin(QUIET);
+
+			marker.setName("open-again");
+			marker = this.markers.save(marker);
+			alice.next();
+			assertThat(bob.next().changes()).singleElement()
+				.satisfies((change) -> assertThat(change.get("op").asString()).isEqualTo("upsert"));
+
+			marker.setName("secret-again");
+			marker = this.markers.save(marker);
+			alice.next();
+			assertThat(bob.next().changes().get(0).get("op").asString()).isEqualTo("forget");
+			this.markers.delete(marker);
+			assertThat(alice.next().changes().get(0).get("op").asString()).isEqualTo("delete");
+			bob.assertNoBatchWithin(QUIET);
+		}
+	}
+
+	private static View viewOf(List<Batch> batches) {
+		View view = new View();
+		view.apply(batches);
+		return view;
+	}
+
+	@Test
 	void rolledBackTransactionReachesNobody() throws Exception {
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
 			alice.subscribe("marker");

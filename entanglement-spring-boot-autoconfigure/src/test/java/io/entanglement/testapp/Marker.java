@@ -51,6 +51,10 @@ public class Marker {
 		return this.name;
 	}
 
+	public void setName(String name) {
+		this.name = name;
+	}
+
 	public double getLat() {
 		return this.lat;
 	}

@@ -326,7 +326,7 @@ public final class StompTestClient implements AutoCloseable {
 					continue;
 				}
 				this.versions.put(id, version);
-				if ("delete".equals(change.get("op").asString())) {
+				if (!"upsert".equals(change.get("op").asString())) {
 					this.objects.remove(id);
 				}
 				else {

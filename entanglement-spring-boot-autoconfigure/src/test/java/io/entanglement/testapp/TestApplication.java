@@ -1,5 +1,7 @@
 package io.entanglement.testapp;
 
+import io.entanglement.SyncPolicy;
+
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
@@ -21,6 +23,22 @@ public class TestApplication {
 			.httpBasic(Customizer.withDefaults())
 			.formLogin(Customizer.withDefaults());
 		return http.build();
+	}
+
+	/**
+	 * Authenticated viewers see everything, except objects named {@code secret-...},
+	 * which only their owner sees.
+	 */
+	@Bean
+	SyncPolicy syncPolicy() {
+		return (viewer, change) -> {
+			if (!viewer.isAuthenticated()) {
+				return false;
+			}
+			Object name = change.state().get("name");
+			return !(name instanceof String text && text.startsWith("secret-"))
+					|| java.util.Objects.equals(viewer.name(), change.owner());
+		};
 	}
 
 	@Bean
