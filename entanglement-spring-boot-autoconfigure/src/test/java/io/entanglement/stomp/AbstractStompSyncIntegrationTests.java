@@ -349,7 +349,7 @@ abstract class AbstractStompSyncIntegrationTests {
 			// Two clients drop and resume with the last token they fully received.
 			for (int i = 0; i < 2; i++) {
 				StompTestClient old = clients.get(i);
-				List<Batch> received = old.drain(Duration.ofMillis(50));
+				List<Batch> received = old.drainFor(Duration.ofMillis(50));
 				views.get(i).apply(received);
 				String token = received.isEmpty() ? tokens.get(old) : lastSyncedToken(received, tokens.get(old));
 				old.close();
@@ -360,7 +360,7 @@ abstract class AbstractStompSyncIntegrationTests {
 			Instant end = Instant.now().plusSeconds(2);
 			while (Instant.now().isBefore(end)) {
 				for (int i = 0; i < clients.size(); i++) {
-					views.get(i).apply(clients.get(i).drain(Duration.ofMillis(20)));
+					views.get(i).apply(clients.get(i).drainFor(Duration.ofMillis(20)));
 				}
 			}
 			running.set(false);

@@ -248,6 +248,22 @@ public final class StompTestClient implements AutoCloseable {
 		return received;
 	}
 
+	/**
+	 * Every batch that arrives within the given time, however busy the stream is.
+	 */
+	public List<Batch> drainFor(Duration duration) throws InterruptedException {
+		List<Batch> received = new ArrayList<>();
+		long deadline = System.nanoTime() + duration.toNanos();
+		long remaining;
+		while ((remaining = deadline - System.nanoTime()) > 0) {
+			Batch batch = this.batches.poll(remaining, TimeUnit.NANOSECONDS);
+			if (batch != null) {
+				received.add(batch);
+			}
+		}
+		return received;
+	}
+
 	public void assertNoBatchWithin(Duration duration) throws InterruptedException {
 		assertThat(this.batches.poll(duration.toMillis(), TimeUnit.MILLISECONDS)).isNull();
 	}
