@@ -50,6 +50,15 @@ public interface SyncStore {
 	Set<String> attributes();
 
 	/**
+	 * The attribute that holds each object's mandatory access control label.
+	 * @return the attribute name, or {@code null} if objects of this type are not
+	 * labelled
+	 */
+	default @Nullable String labelAttribute() {
+		return null;
+	}
+
+	/**
 	 * Apply an owner-approved change, authoritatively, and publish it the way every
 	 * change of this store is published. Non-owner proposals never reach this method.
 	 * @param write the change

@@ -2,14 +2,22 @@ package io.entanglement.autoconfigure;
 
 import javax.sql.DataSource;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+
+import io.entanglement.MandatoryAccessControl;
 import io.entanglement.SyncPolicy;
+import io.entanglement.SyncViewer;
 import io.entanglement.engine.AuthenticatedViewersPolicy;
 import io.entanglement.engine.ChangeEncoder;
 import io.entanglement.engine.ChangeLog;
+import io.entanglement.engine.LabelAccessControl;
 import io.entanglement.engine.SyncManager;
 import io.entanglement.engine.SyncSettings;
 import io.entanglement.jdbc.JdbcChangeLog;
 import io.entanglement.jdbc.JdbcChangeLogMigration;
+import io.entanglement.security.SpringSecurityAuthorities;
 import org.flywaydb.core.Flyway;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,6 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.core.Authentication;
 
 /**
  * Auto-configuration of the {@link SyncManager}, its policy and its change log.
@@ -53,15 +62,45 @@ public final class EntanglementAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SyncManager syncManager(SyncPolicy syncPolicy, ChangeLog changeLog, ObjectProvider<JsonMapper> jsonMapper,
-			EntanglementProperties properties) {
+	SyncManager syncManager(SyncPolicy syncPolicy, MandatoryAccessControl mandatoryAccessControl, ChangeLog changeLog,
+			ObjectProvider<JsonMapper> jsonMapper, EntanglementProperties properties) {
 		EntanglementProperties.Session session = properties.getSession();
 		SyncSettings settings = new SyncSettings(session.getFlushInterval(), session.getMaxBytesPerSecond().toBytes(),
 				session.getMaxPending(), (int) session.getMaxWriteSize().toBytes(),
 				properties.getTombstones().getRetention(), properties.getNodeId(),
 				properties.getProposals().getTimeout());
 		ChangeEncoder encoder = new ChangeEncoder(jsonMapper.getIfAvailable(JsonMapper::new));
-		return new SyncManager(syncPolicy, changeLog, encoder, settings);
+		return new SyncManager(syncPolicy, mandatoryAccessControl, changeLog, encoder, settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MandatoryAccessControl mandatoryAccessControl(EntanglementProperties properties,
+			ObjectProvider<ViewerAuthorities> authorities) {
+		EntanglementProperties.Security security = properties.getSecurity();
+		ViewerAuthorities viewerAuthorities = authorities.getIfAvailable(() -> (viewer) -> List.of());
+		return new LabelAccessControl(security.getLevels(), security.getClearances(), viewerAuthorities);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Authentication.class)
+	static class SpringSecurityAuthoritiesConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ViewerAuthorities viewerAuthorities() {
+			SpringSecurityAuthorities authorities = new SpringSecurityAuthorities();
+			return authorities::apply;
+		}
+
+	}
+
+	/**
+	 * The authorities of a viewer, from which its clearance is derived.
+	 */
+	@FunctionalInterface
+	interface ViewerAuthorities extends Function<SyncViewer, Collection<String>> {
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

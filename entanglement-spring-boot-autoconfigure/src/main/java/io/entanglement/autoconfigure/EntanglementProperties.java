@@ -1,6 +1,10 @@
 package io.entanglement.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -32,6 +36,8 @@ public class EntanglementProperties {
 	private final Schema schema = new Schema();
 
 	private final Proposals proposals = new Proposals();
+
+	private final Security security = new Security();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -67,6 +73,46 @@ public class EntanglementProperties {
 
 	public Proposals getProposals() {
 		return this.proposals;
+	}
+
+	public Security getSecurity() {
+		return this.security;
+	}
+
+	/**
+	 * Mandatory access control properties.
+	 */
+	public static class Security {
+
+		/**
+		 * Mandatory access levels, lowest first. Labels and clearances read
+		 * 'LEVEL:CATEGORY,CATEGORY'.
+		 */
+		private List<String> levels = new ArrayList<>(List.of("UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "TOP_SECRET"));
+
+		/**
+		 * Clearance granted by each authority, such as 'ROLE_STAFF: SECRET:RED,BLUE'. A
+		 * principal's clearance combines those of its authorities; without any, it has
+		 * the lowest level and no category.
+		 */
+		private Map<String, String> clearances = new LinkedHashMap<>();
+
+		public List<String> getLevels() {
+			return this.levels;
+		}
+
+		public void setLevels(List<String> levels) {
+			this.levels = levels;
+		}
+
+		public Map<String, String> getClearances() {
+			return this.clearances;
+		}
+
+		public void setClearances(Map<String, String> clearances) {
+			this.clearances = clearances;
+		}
+
 	}
 
 	/**

@@ -245,6 +245,11 @@ final class ProposalService {
 			SyncStore store = store(request.proposal.type());
 			Map<String, @Nullable Object> state = new LinkedHashMap<>(request.proposal.state());
 			validate(store, decision.state());
+			if (!decision.state().isEmpty()
+					&& !this.policy.mayPropose(owner, request.current, new Proposal(requestId, request.proposal.type(),
+							request.current.key().id(), null, decision.state(), request.proposal.delete()))) {
+				throw new ForbiddenException("The owner may not make this change");
+			}
 			state.putAll(decision.state());
 			// The owner's decision is authoritative: no version check against the
 			// proposer's base.

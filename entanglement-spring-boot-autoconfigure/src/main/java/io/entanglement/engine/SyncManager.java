@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import io.entanglement.InvalidRequestException;
+import io.entanglement.MandatoryAccessControl;
 import io.entanglement.ObjectKey;
 import io.entanglement.OwnerDecision;
 import io.entanglement.Proposal;
@@ -105,7 +106,20 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @param settings the tuning
 	 */
 	public SyncManager(SyncPolicy policy, ChangeLog changeLog, ChangeEncoder encoder, SyncSettings settings) {
-		this.policy = policy;
+		this(policy, null, changeLog, encoder, settings);
+	}
+
+	/**
+	 * Create a manager whose policy is preceded by mandatory access control.
+	 * @param policy decides who sees what, where mandatory access control allows it
+	 * @param mac the mandatory access decision, {@code null} for none
+	 * @param changeLog the durable change sequence
+	 * @param encoder encodes each change once
+	 * @param settings the tuning
+	 */
+	public SyncManager(SyncPolicy policy, @Nullable MandatoryAccessControl mac, ChangeLog changeLog,
+			ChangeEncoder encoder, SyncSettings settings) {
+		this.policy = (mac != null) ? new MandatoryAccessPolicy(policy, mac, this::labelAttribute) : policy;
 		this.changeLog = changeLog;
 		this.encoder = encoder;
 		this.settings = settings;
@@ -117,7 +131,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				threads("entanglement-scheduler-", true));
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
-		this.proposals = new ProposalService(this::store, policy, settings.nodeId(), settings.proposalTimeout(),
+		this.proposals = new ProposalService(this::store, this.policy, settings.nodeId(), settings.proposalTimeout(),
 				this.scheduler);
 		long purgeEvery = Math.min(settings.tombstoneRetention().toMillis(), TimeUnit.HOURS.toMillis(1));
 		this.scheduler.scheduleWithFixedDelay(this::purgeTombstones, purgeEvery, purgeEvery, TimeUnit.MILLISECONDS);
@@ -320,6 +334,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 */
 	public void owners(OwnerChannel owners) {
 		this.proposals.owners(owners);
+	}
+
+	private @Nullable String labelAttribute(String type) {
+		SyncStore store = store(type);
+		return (store != null) ? store.labelAttribute() : null;
 	}
 
 	private @Nullable SyncStore store(String type) {

@@ -14,6 +14,7 @@ import java.util.function.BiFunction;
 
 import io.entanglement.InvalidRequestException;
 import io.entanglement.ObjectKey;
+import io.entanglement.SecurityLabel;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncIgnore;
 import io.entanglement.SyncOwner;
@@ -54,6 +55,8 @@ final class JpaEntityModel {
 
 	private @Nullable String ownerName;
 
+	private @Nullable String labelName;
+
 	private final Map<String, Property> properties;
 
 	private final PersistenceUnitUtil units;
@@ -83,6 +86,9 @@ final class JpaEntityModel {
 				this.ownerName = attribute.getName();
 			}
 			else if (!isAnnotated(member, SyncIgnore.class) && !attribute.isCollection()) {
+				if (isAnnotated(member, SecurityLabel.class)) {
+					this.labelName = attribute.getName();
+				}
 				properties.put(attribute.getName(),
 						new Property(member, attribute.isAssociation(), attribute.getJavaType()));
 			}
@@ -133,6 +139,10 @@ final class JpaEntityModel {
 			throw new IllegalArgumentException("Cannot read '" + id + "' as an id of " + this.entityName);
 		}
 		return parsed;
+	}
+
+	@Nullable String labelName() {
+		return this.labelName;
 	}
 
 	boolean hasOwner() {

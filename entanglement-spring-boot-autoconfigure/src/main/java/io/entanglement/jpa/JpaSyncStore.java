@@ -100,6 +100,11 @@ final class JpaSyncStore implements SyncStore {
 	}
 
 	@Override
+	public @Nullable String labelAttribute() {
+		return this.model.labelName();
+	}
+
+	@Override
 	public SyncChange apply(StoreWrite write) {
 		EntityManager em = this.entityManagerFactory.createEntityManager();
 		try {

@@ -120,8 +120,12 @@ class EntanglementAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(PolicyConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(SyncPolicy.class);
 			assertThat(context).getBean(SyncPolicy.class).isSameAs(context.getBean("customPolicy"));
+			// Mandatory access control always comes first; the application's policy
+			// decides behind it.
 			assertThat(context).getBean(SyncManager.class)
 				.extracting("policy")
+				.isInstanceOf(io.entanglement.engine.MandatoryAccessPolicy.class)
+				.extracting("delegate")
 				.isSameAs(context.getBean("customPolicy"));
 		});
 	}

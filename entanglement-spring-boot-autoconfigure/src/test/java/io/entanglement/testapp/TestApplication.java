@@ -45,7 +45,8 @@ public class TestApplication {
 	InMemoryUserDetailsManager users() {
 		return new InMemoryUserDetailsManager(
 				User.withUsername("alice").password("{noop}password").roles("USER").build(),
-				User.withUsername("bob").password("{noop}password").roles("USER").build());
+				User.withUsername("bob").password("{noop}password").roles("USER").build(),
+				User.withUsername("erin").password("{noop}password").roles("USER", "STAFF").build());
 	}
 
 }

@@ -1,0 +1,81 @@
+package io.entanglement.engine;
+
+import java.util.function.Function;
+
+import io.entanglement.ForbiddenException;
+import io.entanglement.InvalidRequestException;
+import io.entanglement.MandatoryAccessControl;
+import io.entanglement.Proposal;
+import io.entanglement.SyncChange;
+import io.entanglement.SyncPolicy;
+import io.entanglement.SyncViewer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Puts mandatory access control in front of the application's policy: an object whose
+ * label the viewer's clearance does not dominate is never seen and never proposed to,
+ * whatever the policy behind says, and a proposal may only set labels its proposer
+ * dominates.
+ *
+ * @author Entanglement
+ */
+public final class MandatoryAccessPolicy implements SyncPolicy {
+
+	private final SyncPolicy delegate;
+
+	private final MandatoryAccessControl mac;
+
+	private final Function<String, @Nullable String> labelAttributes;
+
+	/**
+	 * Create a policy.
+	 * @param delegate the application's policy, asked only where MAC allows
+	 * @param mac the mandatory access decision
+	 * @param labelAttributes the label attribute of each type, {@code null} if unlabelled
+	 */
+	public MandatoryAccessPolicy(SyncPolicy delegate, MandatoryAccessControl mac,
+			Function<String, @Nullable String> labelAttributes) {
+		this.delegate = delegate;
+		this.mac = mac;
+		this.labelAttributes = labelAttributes;
+	}
+
+	@Override
+	public boolean maySee(SyncViewer viewer, SyncChange change) {
+		return this.mac.dominates(viewer, label(change)) && this.delegate.maySee(viewer, change);
+	}
+
+	@Override
+	public boolean mayPropose(SyncViewer viewer, @Nullable SyncChange current, Proposal proposal) {
+		String attribute = this.labelAttributes.apply(proposal.type());
+		if (attribute != null && proposal.state().containsKey(attribute)) {
+			Object label = proposal.state().get(attribute);
+			if (label != null && !(label instanceof String)) {
+				throw new InvalidRequestException("'" + attribute + "' must be a label string");
+			}
+			if (label != null) {
+				this.mac.validate((String) label);
+			}
+			if (!this.mac.dominates(viewer, (String) label)) {
+				throw new ForbiddenException("You may not set a label you do not dominate");
+			}
+		}
+		return (current == null || this.mac.dominates(viewer, label(current)))
+				&& this.delegate.mayPropose(viewer, current, proposal);
+	}
+
+	@Override
+	public boolean mayChangeOwner(SyncViewer viewer, SyncChange current, String newOwner) {
+		return this.mac.dominates(viewer, label(current)) && this.delegate.mayChangeOwner(viewer, current, newOwner);
+	}
+
+	private @Nullable String label(SyncChange change) {
+		String attribute = this.labelAttributes.apply(change.key().type());
+		if (attribute == null) {
+			return null;
+		}
+		Object label = change.state().get(attribute);
+		return (label != null) ? label.toString() : null;
+	}
+
+}
