@@ -76,6 +76,29 @@ class H2StompCsrfIntegrationTests {
 	}
 
 	@Test
+	void handshakeFromAnotherOriginIsRefusedAndFromTheSameOriginAccepted() throws Exception {
+		assertThatException().isThrownBy(() -> openWebSocket("http://evil.example"))
+			.withCauseInstanceOf(java.net.http.WebSocketHandshakeException.class)
+			.satisfies((ex) -> assertThat(
+					((java.net.http.WebSocketHandshakeException) ex.getCause()).getResponse().statusCode())
+				.isEqualTo(403));
+		java.net.http.WebSocket same = openWebSocket("http://localhost:" + this.port);
+		same.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").get(10, java.util.concurrent.TimeUnit.SECONDS);
+	}
+
+	private java.net.http.WebSocket openWebSocket(String origin) throws Exception {
+		String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("alice:password".getBytes());
+		return HttpClient.newHttpClient()
+			.newWebSocketBuilder()
+			.header("Authorization", basic)
+			.header("Origin", origin)
+			.buildAsync(URI.create("ws://localhost:" + this.port + "/entanglement"),
+					new java.net.http.WebSocket.Listener() {
+					})
+			.get(10, java.util.concurrent.TimeUnit.SECONDS);
+	}
+
+	@Test
 	void csrfEndpointNeedsAnAuthenticatedSession() throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(uri("/entanglement/csrf")).build(), HttpResponse.BodyHandlers.ofString());
