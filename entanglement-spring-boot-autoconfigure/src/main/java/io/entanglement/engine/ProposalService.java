@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.entanglement.ConflictException;
@@ -94,7 +95,17 @@ final class ProposalService {
 	}
 
 	CompletableFuture<ProposalReply> propose(SyncViewer proposer, Proposal proposal) {
-		String key = proposerKey(proposer) + "\u0000" + proposal.requestId();
+		return once(proposer, proposal.requestId(), (reply) -> route(proposer, proposal, reply));
+	}
+
+	/**
+	 * Handle a request once per (proposer, requestId): a repeated request gets the first
+	 * request's reply, and every request gets exactly one reply, also when handling
+	 * fails.
+	 */
+	private CompletableFuture<ProposalReply> once(SyncViewer proposer, String requestId,
+			Consumer<CompletableFuture<ProposalReply>> handler) {
+		String key = proposerKey(proposer) + "\u0000" + requestId;
 		Answered fresh = new Answered(new CompletableFuture<>(), System.nanoTime());
 		Answered previous = this.answered.putIfAbsent(key, fresh);
 		if (previous != null) {
@@ -104,14 +115,14 @@ final class ProposalService {
 			this.scheduler.execute(this::forgetOldestReplies);
 		}
 		try {
-			route(proposer, proposal, fresh.reply());
+			handler.accept(fresh.reply());
 		}
 		catch (SyncException ex) {
-			fresh.reply().complete(ProposalReply.rejected(proposal.requestId(), ex));
+			fresh.reply().complete(ProposalReply.rejected(requestId, ex));
 		}
 		catch (RuntimeException ex) {
-			logger.error("Failed to handle proposal " + proposal.requestId() + " of " + proposal.type(), ex);
-			fresh.reply().complete(ProposalReply.rejected(proposal.requestId(), notApplied()));
+			logger.error("Failed to handle request " + requestId, ex);
+			fresh.reply().complete(ProposalReply.rejected(requestId, notApplied()));
 		}
 		return fresh.reply();
 	}
@@ -130,18 +141,11 @@ final class ProposalService {
 					store.apply(new StoreWrite(null, null, proposal.state(), false, proposer.name()))));
 			return;
 		}
-		SyncChange current = store.find(proposal.id());
-		if (current == null || !this.policy.maySee(proposer, current)) {
-			// An object the proposer may not see does not exist for it.
-			throw new NotFoundException("No " + proposal.type() + " '" + proposal.id() + "'");
-		}
+		SyncChange current = visible(store, proposer, proposal.id());
 		if (!this.policy.mayPropose(proposer, current, proposal)) {
 			throw new ForbiddenException("You may not change " + current.key());
 		}
-		if (proposal.baseVersion() != null && proposal.baseVersion() != current.version()) {
-			throw new ConflictException("Version " + proposal.baseVersion() + " is not current; the current version is "
-					+ current.version(), current);
-		}
+		checkBase(current, proposal.baseVersion());
 		String owner = current.owner();
 		if (owner == null || owner.equals(this.nodeId) || owner.equals(proposer.name())) {
 			reply.complete(applied(proposal.requestId(), store.apply(new StoreWrite(proposal.id(),
@@ -179,37 +183,35 @@ final class ProposalService {
 	 */
 	CompletableFuture<ProposalReply> changeOwner(SyncViewer requester, String requestId, String type, String id,
 			@Nullable Long baseVersion, String newOwner) {
-		Proposal proposal = new Proposal(requestId, type, id, baseVersion, Map.of(), false);
-		String key = proposerKey(requester) + "\u0000" + requestId;
-		Answered fresh = new Answered(new CompletableFuture<>(), System.nanoTime());
-		Answered previous = this.answered.putIfAbsent(key, fresh);
-		if (previous != null) {
-			return previous.reply();
-		}
-		try {
+		return once(requester, requestId, (reply) -> {
 			SyncStore store = store(type);
-			SyncChange current = store.find(id);
-			if (current == null || !this.policy.maySee(requester, current)) {
-				throw new NotFoundException("No " + type + " '" + id + "'");
-			}
+			SyncChange current = visible(store, requester, id);
 			if (!this.policy.mayChangeOwner(requester, current, newOwner)) {
 				throw new ForbiddenException("You may not change the owner of " + current.key());
 			}
-			if (baseVersion != null && baseVersion != current.version()) {
-				throw new ConflictException("Version " + baseVersion + " is not current", current);
-			}
-			fresh.reply()
-				.complete(applied(requestId,
-						store.apply(new StoreWrite(id, baseVersion, Map.of(), false, requester.name(), newOwner))));
+			checkBase(current, baseVersion);
+			reply.complete(applied(requestId,
+					store.apply(new StoreWrite(id, baseVersion, Map.of(), false, requester.name(), newOwner))));
+		});
+	}
+
+	/**
+	 * The object's current state; an object the requester may not see does not exist for
+	 * it.
+	 */
+	private SyncChange visible(SyncStore store, SyncViewer requester, String id) {
+		SyncChange current = store.find(id);
+		if (current == null || !this.policy.maySee(requester, current)) {
+			throw new NotFoundException("No " + store.type() + " '" + id + "'");
 		}
-		catch (SyncException ex) {
-			fresh.reply().complete(ProposalReply.rejected(proposal.requestId(), ex));
+		return current;
+	}
+
+	private static void checkBase(SyncChange current, @Nullable Long baseVersion) {
+		if (baseVersion != null && baseVersion != current.version()) {
+			throw new ConflictException(
+					"Version " + baseVersion + " is not current; the current version is " + current.version(), current);
 		}
-		catch (RuntimeException ex) {
-			logger.error("Failed to change the owner of " + type + " '" + id + "'", ex);
-			fresh.reply().complete(ProposalReply.rejected(proposal.requestId(), notApplied()));
-		}
-		return fresh.reply();
 	}
 
 	/**

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,8 +68,6 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private final SyncMetrics metrics = new SyncMetrics();
 
 	private final Map<String, SyncType> types = new ConcurrentHashMap<>();
-
-	private final Map<String, List<Subscription>> subscriptionsByType = new ConcurrentHashMap<>();
 
 	private final ConcurrentSkipListSet<CommitTicket> openTickets = new ConcurrentSkipListSet<>();
 
@@ -244,15 +241,12 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private void fanOut(EncodedChange change, @Nullable SyncChange previous) {
 		SyncChange current = change.change();
 		SyncType type = this.types.get(current.key().type());
-		if (type != null) {
-			type.remember(change);
-		}
-		List<Subscription> subscriptions = this.subscriptionsByType.get(current.key().type());
-		if (subscriptions == null) {
+		if (type == null) {
 			return;
 		}
+		type.remember(change);
 		EncodedChange forget = null;
-		for (Subscription subscription : subscriptions) {
+		for (Subscription subscription : type.subscriptions()) {
 			try {
 				SyncViewer viewer = subscription.outbox.viewer();
 				EncodedChange delivery = null;
@@ -378,7 +372,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			throw new InvalidRequestException("Subscription id '" + subscriptionId + "' is already in use");
 		}
 		// Registered before the snapshot query, so no change committed meanwhile is lost.
-		this.subscriptionsByType.computeIfAbsent(typeName, (name) -> new CopyOnWriteArrayList<>()).add(subscription);
+		type.subscriptions().add(subscription);
 		load(subscription, token, false);
 	}
 
@@ -403,10 +397,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	private void forget(Subscription subscription) {
-		List<Subscription> subscriptions = this.subscriptionsByType.get(subscription.type.name());
-		if (subscriptions != null) {
-			subscriptions.remove(subscription);
-		}
+		subscription.type.subscriptions().remove(subscription);
 	}
 
 	void load(Subscription subscription, @Nullable ResumeToken since, boolean reset) {

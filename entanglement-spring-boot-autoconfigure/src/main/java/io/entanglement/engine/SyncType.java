@@ -1,7 +1,9 @@
 package io.entanglement.engine;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.entanglement.SyncChange;
 import io.entanglement.SyncStore;
@@ -28,6 +30,9 @@ final class SyncType {
 	 */
 	private final Map<String, EncodedChange> latest = new ConcurrentHashMap<>();
 
+	/** The subscriptions to this type; fan-out walks them without a shared lock. */
+	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
 	SyncType(SyncStore store, ChangeEncoder encoder) {
 		this.name = store.type();
 		this.store = store;
@@ -49,6 +54,10 @@ final class SyncType {
 
 	String envelopeStart() {
 		return this.envelopeStart;
+	}
+
+	List<Subscription> subscriptions() {
+		return this.subscriptions;
 	}
 
 	void remember(EncodedChange change) {

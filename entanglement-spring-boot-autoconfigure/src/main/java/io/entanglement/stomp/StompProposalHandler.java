@@ -99,15 +99,14 @@ public final class StompProposalHandler extends InboundChannelHandler {
 			JsonNode body = read(message.getPayload());
 			Matcher propose = PROPOSE.matcher(destination);
 			Matcher answer = ANSWER.matcher(destination);
+			Matcher owner = OWNER.matcher(destination);
 			if (propose.matches()) {
 				requestId = requestId(body);
 				Proposal proposal = proposal(propose.group(1), requestId, body);
 				this.manager.propose(viewer, proposal)
 					.whenComplete((reply, failure) -> this.replies.reply(sessionId, user, reply));
 			}
-			else if (OWNER.matcher(destination).matches()) {
-				Matcher owner = OWNER.matcher(destination);
-				owner.matches();
+			else if (owner.matches()) {
 				requestId = requestId(body);
 				onlyFields(body, OWNER_FIELDS);
 				String id = id(body);

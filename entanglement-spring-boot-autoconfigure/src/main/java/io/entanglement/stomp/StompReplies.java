@@ -35,17 +35,6 @@ public final class StompReplies {
 	}
 
 	/**
-	 * Tell a session its subscription was refused.
-	 * @param sessionId the session
-	 * @param user its principal, if any
-	 * @param destination the refused destination
-	 * @param ex why
-	 */
-	public void subscriptionRejected(String sessionId, @Nullable Principal user, String destination, SyncException ex) {
-		destinationRefused(sessionId, user, destination, ex);
-	}
-
-	/**
 	 * Tell a session a frame to a destination was refused.
 	 * @param sessionId the session
 	 * @param user its principal, if any

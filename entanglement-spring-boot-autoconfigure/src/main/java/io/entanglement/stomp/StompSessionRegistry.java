@@ -72,12 +72,4 @@ public final class StompSessionRegistry implements WebSocketHandlerDecoratorFact
 		return this.writers.get(sessionId);
 	}
 
-	/**
-	 * The number of open sessions.
-	 * @return the session count
-	 */
-	public int size() {
-		return this.writers.size();
-	}
-
 }

@@ -93,7 +93,7 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 			this.manager.subscribe(outbox, subscriptionId, typeName, nativeHeader(message, SINCE_HEADER));
 		}
 		catch (SyncException ex) {
-			this.replies.subscriptionRejected(sessionId, user, destination, ex);
+			this.replies.destinationRefused(sessionId, user, destination, ex);
 		}
 	}
 
@@ -132,14 +132,6 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 			return String.valueOf(values.get(0));
 		}
 		return null;
-	}
-
-	/**
-	 * The number of sessions with at least one subscription.
-	 * @return the count
-	 */
-	public int sessionCount() {
-		return this.outboxes.size();
 	}
 
 }

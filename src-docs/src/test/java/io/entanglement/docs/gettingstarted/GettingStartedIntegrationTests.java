@@ -2,19 +2,16 @@ package io.entanglement.docs.gettingstarted;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.entanglement.docs.ReceivedFrames;
 import io.entanglement.engine.SyncManager;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +23,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
@@ -88,14 +84,14 @@ class GettingStartedIntegrationTests {
 	@Test
 	void subscriberReceivesSnapshotWithoutIgnoredFieldsThenLiveChanges() throws Exception {
 		Location location = saveAndAwait(new Location("alice", 48.8566, 2.3522, "device-secret"));
-		Frames frames = subscribe(connect("alice"), null);
+		ReceivedFrames frames = subscribe(connect("alice"), null);
 		JsonNode snapshotted = changeOf(frames.untilSynced(), location.getId());
 		assertThat(snapshotted.get("owner").asString()).isEqualTo("alice");
 		assertThat(snapshotted.get("version").asLong()).isZero();
 		assertThat(snapshotted.get("state").propertyNames()).containsExactlyInAnyOrder("lat", "lng");
 		location.moveTo(48.8584, 2.2945);
 		this.locations.save(location);
-		Frame live = frames.next();
+		ReceivedFrames.Frame live = frames.next();
 		// The headers the guide shows.
 		assertThat(live.headers().getDestination()).isEqualTo("/entanglement/location");
 		assertThat(live.headers().getSubscription()).isEqualTo("0");
@@ -103,7 +99,7 @@ class GettingStartedIntegrationTests {
 		assertThat(live.headers().getContentType()).isEqualTo(MimeTypeUtils.APPLICATION_JSON);
 		assertThat(live.headers().getContentLength()).isEqualTo(184);
 		assertThat(live.token()).matches("[0-9a-f]{16}\\.[0-9]+");
-		assertThat(live.json(Map.of(location.getId(), SHOWN_ID))).isEqualTo(expected("live-batch.json"));
+		assertThat(live.json(Map.of(location.getId().toString(), SHOWN_ID))).isEqualTo(expected("live-batch.json"));
 	}
 
 	@Test
@@ -111,7 +107,7 @@ class GettingStartedIntegrationTests {
 		Location moved = saveAndAwait(new Location("alice", 48.8566, 2.3522, "device-1"));
 		Location deleted = saveAndAwait(new Location("alice", 45.7640, 4.8357, "device-2"));
 		StompSession first = connect("alice");
-		List<Frame> snapshot = subscribe(first, null).untilSynced();
+		List<ReceivedFrames.Frame> snapshot = subscribe(first, null).untilSynced();
 		String token = snapshot.get(snapshot.size() - 1).token();
 		first.disconnect();
 		moved = move(moved, 48.8584, 2.2945);
@@ -121,20 +117,21 @@ class GettingStartedIntegrationTests {
 			this.locations.delete(deleted);
 			return deleted;
 		});
-		List<Frame> catchUp = subscribe(connect("alice"), token).untilSynced();
+		List<ReceivedFrames.Frame> catchUp = subscribe(connect("alice"), token).untilSynced();
 		assertThat(catchUp).hasSize(1);
-		Map<UUID, String> shownIds = Map.of(moved.getId(), SHOWN_ID, deleted.getId(), SHOWN_DELETED_ID);
+		Map<String, String> shownIds = Map.of(moved.getId().toString(), SHOWN_ID, deleted.getId().toString(),
+				SHOWN_DELETED_ID);
 		assertThat(catchUp.get(0).json(shownIds)).isEqualTo(expected("catch-up-batch.json"));
 	}
 
 	@Test
 	void subscriptionToAnUnknownTypeIsRefusedOnTheRepliesQueue() throws Exception {
 		StompSession session = connect("bob");
-		Frames replies = new Frames();
+		ReceivedFrames replies = new ReceivedFrames();
 		session.subscribe("/user/queue/entanglement/replies", replies);
-		Frames planets = new Frames();
+		ReceivedFrames planets = new ReceivedFrames();
 		session.subscribe("/entanglement/planet", planets);
-		assertThat(replies.next().json(Map.of())).isEqualTo(expected("refused-subscription.json"));
+		assertThat(replies.next().json()).isEqualTo(expected("refused-subscription.json"));
 		assertThat(planets.poll(Duration.ofMillis(500))).isNull();
 	}
 
@@ -159,8 +156,8 @@ class GettingStartedIntegrationTests {
 		return session;
 	}
 
-	private Frames subscribe(StompSession session, @Nullable String token) {
-		Frames frames = new Frames();
+	private ReceivedFrames subscribe(StompSession session, @Nullable String token) {
+		ReceivedFrames frames = new ReceivedFrames();
 		// tag::subscribe[]
 		StompHeaders headers = new StompHeaders();
 		headers.setDestination("/entanglement/location");
@@ -196,9 +193,9 @@ class GettingStartedIntegrationTests {
 		return saveAndAwait(location);
 	}
 
-	private static JsonNode changeOf(List<Frame> frames, UUID id) {
+	private static JsonNode changeOf(List<ReceivedFrames.Frame> frames, UUID id) {
 		return frames.stream()
-			.flatMap((frame) -> frame.json(Map.of()).get("changes").valueStream())
+			.flatMap((frame) -> frame.json().get("changes").valueStream())
 			.filter((change) -> change.get("id").asString().equals(id.toString()))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("No change of " + id + " in " + frames));
@@ -209,69 +206,6 @@ class GettingStartedIntegrationTests {
 			assertThat(in).as(name).isNotNull();
 			return json.readTree(in);
 		}
-	}
-
-	/**
-	 * A MESSAGE frame as the client received it.
-	 */
-	private record Frame(StompHeaders headers, String body) {
-
-		String token() {
-			return this.headers.getFirst("entanglement-token");
-		}
-
-		/**
-		 * The body, with generated ids replaced by the ones the guide shows.
-		 */
-		JsonNode json(Map<UUID, String> shownIds) {
-			String text = this.body;
-			for (Map.Entry<UUID, String> id : shownIds.entrySet()) {
-				assertThat(text).contains(id.getKey().toString());
-				text = text.replace(id.getKey().toString(), id.getValue());
-			}
-			return json.readTree(text);
-		}
-
-	}
-
-	/**
-	 * Collects the frames of one subscription.
-	 */
-	private static final class Frames implements StompFrameHandler {
-
-		private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-
-		@Override
-		public Type getPayloadType(StompHeaders headers) {
-			return byte[].class;
-		}
-
-		@Override
-		public void handleFrame(StompHeaders headers, @Nullable Object payload) {
-			this.frames.add(new Frame(headers, new String((byte[]) payload, StandardCharsets.UTF_8)));
-		}
-
-		@Nullable Frame poll(Duration timeout) throws InterruptedException {
-			return this.frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-
-		Frame next() throws InterruptedException {
-			Frame frame = poll(TIMEOUT);
-			assertThat(frame).as("a frame within " + TIMEOUT).isNotNull();
-			return frame;
-		}
-
-		List<Frame> untilSynced() throws InterruptedException {
-			List<Frame> received = new ArrayList<>();
-			Frame frame;
-			do {
-				frame = next();
-				received.add(frame);
-			}
-			while (!frame.json(Map.of()).get("synced").asBoolean());
-			return received;
-		}
-
 	}
 
 }

@@ -2,7 +2,6 @@ package io.entanglement.docs.proposals;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.entanglement.Proposal;
@@ -20,6 +17,7 @@ import io.entanglement.SyncViewer;
 import io.entanglement.docs.gettingstarted.GettingStartedApplication;
 import io.entanglement.docs.gettingstarted.Location;
 import io.entanglement.docs.gettingstarted.LocationRepository;
+import io.entanglement.docs.ReceivedFrames;
 import io.entanglement.engine.SyncManager;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +30,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
@@ -108,8 +105,8 @@ class ProposalsIntegrationTests {
 		Location location = this.locations.save(new Location(null, 48.8566, 2.3522, "device"));
 		String id = show(location.getId().toString(), SHOWN_ID);
 		StompSession bob = connect("bob");
-		Messages replies = subscribe(bob, REPLIES);
-		Messages batches = subscribe(bob, "/entanglement/location");
+		ReceivedFrames replies = subscribe(bob, REPLIES);
+		ReceivedFrames batches = subscribe(bob, "/entanglement/location");
 		send(bob, PROPOSE, body("propose-move.json"));
 		assertThat(shown(replies.next())).isEqualTo(expected("accepted-reply.json"));
 		JsonNode published = batches.change(id, 1);
@@ -135,13 +132,13 @@ class ProposalsIntegrationTests {
 		Location location = this.locations.save(new Location(null, 48.8566, 2.3522, "device"));
 		show(location.getId().toString(), SHOWN_ID);
 		StompSession bob = connect("bob");
-		Messages replies = subscribe(bob, REPLIES);
+		ReceivedFrames replies = subscribe(bob, REPLIES);
 		send(bob, PROPOSE, body("propose-move.json"));
 		JsonNode first = shown(replies.next());
 		assertThat(first).isEqualTo(expected("accepted-reply.json"));
 		// The same request id from another session of the same user, with another body.
 		StompSession bobElsewhere = connect("bob");
-		Messages elsewhere = subscribe(bobElsewhere, REPLIES);
+		ReceivedFrames elsewhere = subscribe(bobElsewhere, REPLIES);
 		send(bobElsewhere, PROPOSE, body("propose-move.json").replace("48.8584", "10.0"));
 		assertThat(shown(elsewhere.next())).isEqualTo(first);
 		assertThat(replies.poll(Duration.ofMillis(300))).isNull();
@@ -153,7 +150,7 @@ class ProposalsIntegrationTests {
 	@Test
 	void createMakesTheProposerTheOwner() throws Exception {
 		StompSession bob = connect("bob");
-		Messages replies = subscribe(bob, REPLIES);
+		ReceivedFrames replies = subscribe(bob, REPLIES);
 		send(bob, PROPOSE, body("propose-create.json"));
 		JsonNode reply = shown(replies.next());
 		assertThat(reply.get("requestId").asString()).isEqualTo("create-1");
@@ -170,13 +167,13 @@ class ProposalsIntegrationTests {
 		Location location = this.locations.save(new Location("alice", 48.8566, 2.3522, "device"));
 		show(location.getId().toString(), SHOWN_ID);
 		StompSession alice = connect("alice");
-		Messages aliceReplies = subscribe(alice, REPLIES);
-		Messages requests = subscribe(alice, REQUESTS);
+		ReceivedFrames aliceReplies = subscribe(alice, REPLIES);
+		ReceivedFrames requests = subscribe(alice, REQUESTS);
 		ready(alice, aliceReplies);
 		StompSession bob = connect("bob");
-		Messages bobReplies = subscribe(bob, REPLIES);
+		ReceivedFrames bobReplies = subscribe(bob, REPLIES);
 		send(bob, PROPOSE, body("propose-move.json"));
-		Message request = requests.next();
+		ReceivedFrames.Frame request = requests.next();
 		String requestId = show(request.json().get("requestId").asString(), SHOWN_REQUEST_ID);
 		assertThat(shown(request)).isEqualTo(expected("owner-request.json"));
 		send(alice, "/app/entanglement/requests/" + requestId, body("owner-accept.json"));
@@ -197,11 +194,11 @@ class ProposalsIntegrationTests {
 		Location location = this.locations.save(new Location("alice", 48.8566, 2.3522, "device"));
 		String id = show(location.getId().toString(), SHOWN_ID);
 		StompSession alice = connect("alice");
-		Messages aliceReplies = subscribe(alice, REPLIES);
-		Messages requests = subscribe(alice, REQUESTS);
+		ReceivedFrames aliceReplies = subscribe(alice, REPLIES);
+		ReceivedFrames requests = subscribe(alice, REQUESTS);
 		ready(alice, aliceReplies);
 		StompSession bob = connect("bob");
-		Messages bobReplies = subscribe(bob, REPLIES);
+		ReceivedFrames bobReplies = subscribe(bob, REPLIES);
 		send(bob, PROPOSE, body("propose-move.json"));
 		String requestId = requests.next().json().get("requestId").asString();
 		// Only the owner may answer; the request stays open.
@@ -227,7 +224,7 @@ class ProposalsIntegrationTests {
 		Location location = this.locations.save(new Location("carol", 43.2965, 5.3698, "device"));
 		show(location.getId().toString(), SHOWN_ID);
 		StompSession bob = connect("bob");
-		Messages replies = subscribe(bob, REPLIES);
+		ReceivedFrames replies = subscribe(bob, REPLIES);
 		send(bob, PROPOSE, body("propose-move.json"));
 		JsonNode reply = shown(replies.next());
 		assertThat(reply.get("requestId").asString()).isEqualTo("move-1");
@@ -237,7 +234,7 @@ class ProposalsIntegrationTests {
 	@Test
 	void unknownObjectsAndTypesAreRefused() throws Exception {
 		StompSession bob = connect("bob");
-		Messages replies = subscribe(bob, REPLIES);
+		ReceivedFrames replies = subscribe(bob, REPLIES);
 		send(bob, PROPOSE, body("propose-move.json").replace(SHOWN_ID, UUID.randomUUID().toString()));
 		assertThat(replies.next().json().get("code").asString()).isEqualTo("not-found");
 		send(bob, PROPOSE,
@@ -256,7 +253,7 @@ class ProposalsIntegrationTests {
 		long count = this.locations.count();
 		show(location.getId().toString(), "ID");
 		StompSession bob = connect("bob");
-		Messages replies = subscribe(bob, REPLIES);
+		ReceivedFrames replies = subscribe(bob, REPLIES);
 		assertInvalid(bob, replies, "{'requestId':'i1','state':{'lat':1},'colour':'red'}", "i1",
 				"Unknown field 'colour'");
 		assertInvalid(bob, replies, "{'requestId':'i2','id':'ID','state':{'owner':'bob'}}", "i2",
@@ -321,7 +318,7 @@ class ProposalsIntegrationTests {
 	 * Send a body written with single quotes, the object id as {@code ID} and request ids
 	 * such as {@code i1}, and check that it is refused as invalid.
 	 */
-	private void assertInvalid(StompSession session, Messages replies, String body, @Nullable String requestId,
+	private void assertInvalid(StompSession session, ReceivedFrames replies, String body, @Nullable String requestId,
 			String message) throws Exception {
 		String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
 		String sent = body.replaceAll("'(i[0-9]+)'", "'$1" + suffix + "'").replace("'ID'", "'" + real("ID") + "'");
@@ -343,7 +340,7 @@ class ProposalsIntegrationTests {
 	 * session's frames are handled in order, and an answer to a request that does not
 	 * exist is refused on its replies queue.
 	 */
-	private static void ready(StompSession session, Messages replies) throws Exception {
+	private static void ready(StompSession session, ReceivedFrames replies) throws Exception {
 		send(session, "/app/entanglement/requests/no-such-request", "{\"decision\":\"reject\"}");
 		assertThat(replies.next().json().get("code").asString()).isEqualTo("conflict");
 	}
@@ -359,8 +356,8 @@ class ProposalsIntegrationTests {
 		return session;
 	}
 
-	private static Messages subscribe(StompSession session, String destination) {
-		Messages messages = new Messages();
+	private static ReceivedFrames subscribe(StompSession session, String destination) {
+		ReceivedFrames messages = new ReceivedFrames();
 		session.subscribe(destination, messages);
 		return messages;
 	}
@@ -407,7 +404,7 @@ class ProposalsIntegrationTests {
 	/**
 	 * A received body as the page shows it.
 	 */
-	private JsonNode shown(Message message) {
+	private JsonNode shown(ReceivedFrames.Frame message) {
 		String body = message.body();
 		for (Map.Entry<String, String> entry : this.shown.entrySet()) {
 			body = body.replace("\"" + entry.getKey() + "\"", "\"" + entry.getValue() + "\"");
@@ -424,59 +421,6 @@ class ProposalsIntegrationTests {
 			assertThat(in).as(name).isNotNull();
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
-	}
-
-	/**
-	 * A MESSAGE frame's body as the client received it.
-	 */
-	private record Message(String body) {
-
-		JsonNode json() {
-			return ProposalsIntegrationTests.json.readTree(this.body);
-		}
-
-	}
-
-	/**
-	 * Collects the messages of one subscription.
-	 */
-	private static final class Messages implements StompFrameHandler {
-
-		private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
-
-		@Override
-		public Type getPayloadType(StompHeaders headers) {
-			return byte[].class;
-		}
-
-		@Override
-		public void handleFrame(StompHeaders headers, @Nullable Object payload) {
-			this.messages.add(new Message(new String((byte[]) payload, StandardCharsets.UTF_8)));
-		}
-
-		@Nullable Message poll(Duration timeout) throws InterruptedException {
-			return this.messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-
-		Message next() throws InterruptedException {
-			Message message = poll(TIMEOUT);
-			assertThat(message).as("a message within " + TIMEOUT).isNotNull();
-			return message;
-		}
-
-		/**
-		 * The change of the given object and version in the batches received.
-		 */
-		JsonNode change(String id, long version) throws InterruptedException {
-			while (true) {
-				for (JsonNode change : next().json().get("changes")) {
-					if (change.get("id").asString().equals(id) && change.get("version").asLong() == version) {
-						return change;
-					}
-				}
-			}
-		}
-
 	}
 
 }
