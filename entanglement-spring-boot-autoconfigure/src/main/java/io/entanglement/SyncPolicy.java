@@ -1,10 +1,17 @@
 package io.entanglement;
 
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which viewers may see which objects. Every change passes through the policy
  * before it is queued for a viewer; a denied object is never sent.
+ * <p>
+ * Entanglement combines every policy bean with mandatory access control: an object is
+ * sent only if mandatory access control allows it and every policy that
+ * {@linkplain #appliesTo(String) applies to its type} allows it. Anonymous viewers are
+ * always refused.
  *
  * @author Entanglement
  */
@@ -20,6 +27,29 @@ public interface SyncPolicy {
 	boolean maySee(SyncViewer viewer, SyncChange change);
 
 	/**
+	 * Whether this policy decides for the given type. A policy that does not apply to a
+	 * type is not asked about its objects.
+	 * @param type the type name
+	 * @return {@code true} (the default) to decide for every type
+	 */
+	default boolean appliesTo(String type) {
+		return true;
+	}
+
+	/**
+	 * Whether the viewer may subscribe to a type with the given filter at all. Asked once
+	 * per SUBSCRIBE, before anything is loaded; a refused subscription gets an error on
+	 * the viewer's reply queue and nothing else.
+	 * @param viewer the subscribing connection
+	 * @param type the type name
+	 * @param filter the equality filter of the subscription, empty for none
+	 * @return {@code true} (the default) to allow it
+	 */
+	default boolean maySubscribe(SyncViewer viewer, String type, Map<String, String> filter) {
+		return true;
+	}
+
+	/**
 	 * Whether the viewer may propose this change. Asked before a proposal travels to the
 	 * owner; the owner then decides. By default, authenticated viewers may propose.
 	 * @param viewer the proposing connection
@@ -29,6 +59,33 @@ public interface SyncPolicy {
 	 */
 	default boolean mayPropose(SyncViewer viewer, @Nullable SyncChange current, Proposal proposal) {
 		return viewer.isAuthenticated();
+	}
+
+	/**
+	 * Whether an owner's answer may be applied: asked after the owner accepted a
+	 * forwarded proposal, with the object as it would be stored.
+	 * @param owner the answering owner's connection
+	 * @param current the object's current state
+	 * @param accepted the object as it would be after the change (its version is still
+	 * the current one)
+	 * @return {@code true} (the default) to apply it
+	 */
+	default boolean mayAccept(SyncViewer owner, SyncChange current, SyncChange accepted) {
+		return true;
+	}
+
+	/**
+	 * Who may see the objects of a type, as an index the fan-out can use instead of
+	 * asking about every subscriber. A policy that can name, for each object, a small set
+	 * of keys one of which every permitted viewer holds (the principals and authorities
+	 * of an access control list, say) returns one; the policy is still asked about every
+	 * candidate.
+	 * @param type the type name
+	 * @return the audience index, or {@code null} (the default) if any viewer may be
+	 * permitted
+	 */
+	default @Nullable AudienceIndex audience(String type) {
+		return null;
 	}
 
 	/**

@@ -50,6 +50,26 @@ public interface SyncStore {
 	Set<String> attributes();
 
 	/**
+	 * The application's name for the class of the objects, such as the entity class name:
+	 * with {@link #identifier(String)} it identifies an object outside Entanglement, as
+	 * an access control list's object identity.
+	 * @return the domain type, by default the type name
+	 */
+	default String domainType() {
+		return type();
+	}
+
+	/**
+	 * An object's id as the application types it, such as the entity's id type.
+	 * @param id the id as it travels on the wire
+	 * @return the typed id, by default the string itself
+	 * @throws InvalidRequestException if the id does not fit the id type
+	 */
+	default Object identifier(String id) {
+		return id;
+	}
+
+	/**
 	 * The attribute that holds each object's mandatory access control label.
 	 * @return the attribute name, or {@code null} if objects of this type are not
 	 * labelled

@@ -2,8 +2,10 @@ package io.entanglement.benchmarks;
 
 import java.sql.Connection;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
+import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
 import io.entanglement.engine.ChangeLog;
 
@@ -40,6 +42,11 @@ final class InMemoryChangeLog implements ChangeLog {
 	@Override
 	public long append(Connection connection, List<SyncChange> changes) {
 		throw new UnsupportedOperationException("Benchmarks hand committed changes to the SyncManager directly");
+	}
+
+	@Override
+	public long touch(Connection connection, Collection<ObjectKey> keys) {
+		throw new UnsupportedOperationException("Benchmarks hand access changes to the SyncManager directly");
 	}
 
 	@Override

@@ -6,15 +6,17 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
+import io.entanglement.AccessChanges;
 import io.entanglement.MandatoryAccessControl;
 import io.entanglement.SyncPolicy;
 import io.entanglement.SyncViewer;
-import io.entanglement.engine.AuthenticatedViewersPolicy;
+import io.entanglement.engine.CompositeSyncPolicy;
 import io.entanglement.engine.ChangeEncoder;
 import io.entanglement.engine.ChangeLog;
 import io.entanglement.engine.LabelAccessControl;
 import io.entanglement.engine.SyncManager;
 import io.entanglement.engine.SyncSettings;
+import io.entanglement.jdbc.JdbcAccessChanges;
 import io.entanglement.jdbc.JdbcChangeLog;
 import io.entanglement.jdbc.JdbcChangeLogMigration;
 import io.entanglement.security.SpringSecurityAuthorities;
@@ -47,12 +49,6 @@ public final class EntanglementAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SyncPolicy syncPolicy() {
-		return new AuthenticatedViewersPolicy();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
 	ChangeLog changeLog(DataSource dataSource, ObjectProvider<JdbcChangeLogMigration> migration) {
 		// Depending on the migration makes the tables exist before anything reads them.
 		migration.ifAvailable((m) -> {
@@ -62,15 +58,24 @@ public final class EntanglementAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SyncManager syncManager(SyncPolicy syncPolicy, MandatoryAccessControl mandatoryAccessControl, ChangeLog changeLog,
-			ObjectProvider<JsonMapper> jsonMapper, EntanglementProperties properties) {
+	SyncManager syncManager(ObjectProvider<SyncPolicy> policies, MandatoryAccessControl mandatoryAccessControl,
+			ChangeLog changeLog, ObjectProvider<JsonMapper> jsonMapper, EntanglementProperties properties) {
 		EntanglementProperties.Session session = properties.getSession();
 		SyncSettings settings = new SyncSettings(session.getFlushInterval(), session.getMaxBytesPerSecond().toBytes(),
 				session.getMaxPending(), (int) session.getMaxWriteSize().toBytes(),
 				properties.getTombstones().getRetention(), properties.getNodeId(),
 				properties.getProposals().getTimeout());
 		ChangeEncoder encoder = new ChangeEncoder(jsonMapper.getIfAvailable(JsonMapper::new));
-		return new SyncManager(syncPolicy, mandatoryAccessControl, changeLog, encoder, settings);
+		// Mandatory access control first, then every policy in order; none overrides
+		// another.
+		SyncPolicy policy = new CompositeSyncPolicy(policies.orderedStream().toList());
+		return new SyncManager(policy, mandatoryAccessControl, changeLog, encoder, settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AccessChanges accessChanges(DataSource dataSource, ChangeLog changeLog, SyncManager syncManager) {
+		return new JdbcAccessChanges(dataSource, changeLog, syncManager);
 	}
 
 	@Bean

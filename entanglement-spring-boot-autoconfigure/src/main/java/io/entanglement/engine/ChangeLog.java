@@ -3,8 +3,10 @@ package io.entanglement.engine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
+import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
 
 /**
@@ -44,6 +46,17 @@ public interface ChangeLog {
 	 * @throws SQLException if the change log cannot be written; the transaction must fail
 	 */
 	long append(Connection connection, List<SyncChange> changes) throws SQLException;
+
+	/**
+	 * Record, in a committing transaction, that who may see some objects changed while
+	 * the objects did not: they are numbered like changes, so clients catching up past
+	 * the number are told, and keep their version and deletion mark.
+	 * @param connection the committing transaction's connection
+	 * @param keys the objects
+	 * @return the sequence number of the transaction
+	 * @throws SQLException if the change log cannot be written; the transaction must fail
+	 */
+	long touch(Connection connection, Collection<ObjectKey> keys) throws SQLException;
 
 	/**
 	 * The objects of a type changed or deleted after a sequence number.

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.entanglement.SyncChange;
+import io.entanglement.AccessScope;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,12 @@ public final class CommitTicket implements Comparable<CommitTicket> {
 	 * it.
 	 */
 	@Nullable List<@Nullable SyncChange> previous;
+
+	/**
+	 * For a change of access rather than of objects: the access before it, one per
+	 * object.
+	 */
+	@Nullable List<AccessScope> scopes;
 
 	boolean done;
 

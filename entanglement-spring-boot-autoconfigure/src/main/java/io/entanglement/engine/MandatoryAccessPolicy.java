@@ -1,7 +1,9 @@
 package io.entanglement.engine;
 
+import java.util.Map;
 import java.util.function.Function;
 
+import io.entanglement.AudienceIndex;
 import io.entanglement.ForbiddenException;
 import io.entanglement.InvalidRequestException;
 import io.entanglement.MandatoryAccessControl;
@@ -62,6 +64,31 @@ public final class MandatoryAccessPolicy implements SyncPolicy {
 		}
 		return (current == null || this.mac.dominates(viewer, label(current)))
 				&& this.delegate.mayPropose(viewer, current, proposal);
+	}
+
+	@Override
+	public boolean appliesTo(String type) {
+		return true;
+	}
+
+	@Override
+	public boolean maySubscribe(SyncViewer viewer, String type, Map<String, String> filter) {
+		String attribute = this.labelAttributes.apply(type);
+		if (attribute != null && filter.containsKey(attribute)) {
+			// Filtering on labels would tell a viewer which labels exist.
+			throw new InvalidRequestException("'" + attribute + "' is a security label and cannot be filtered on");
+		}
+		return this.delegate.maySubscribe(viewer, type, filter);
+	}
+
+	@Override
+	public boolean mayAccept(SyncViewer owner, SyncChange current, SyncChange accepted) {
+		return this.mac.dominates(owner, label(accepted)) && this.delegate.mayAccept(owner, current, accepted);
+	}
+
+	@Override
+	public @Nullable AudienceIndex audience(String type) {
+		return this.delegate.audience(type);
 	}
 
 	@Override

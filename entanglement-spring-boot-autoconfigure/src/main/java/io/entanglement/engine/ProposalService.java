@@ -253,6 +253,15 @@ final class ProposalService {
 				throw new ForbiddenException("The owner may not make this change");
 			}
 			state.putAll(decision.state());
+			if (!request.proposal.delete()) {
+				Map<String, @Nullable Object> constructed = new LinkedHashMap<>(request.current.state());
+				constructed.putAll(state);
+				SyncChange accepted = SyncChange.upsert(request.current.key(), request.current.owner(),
+						request.current.version(), constructed);
+				if (!this.policy.mayAccept(owner, request.current, accepted)) {
+					throw new ForbiddenException("The owner's answer may not be applied");
+				}
+			}
 			// The owner's decision is authoritative: no version check against the
 			// proposer's base.
 			SyncChange result = store.apply(

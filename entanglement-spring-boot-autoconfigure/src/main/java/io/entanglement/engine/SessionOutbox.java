@@ -80,7 +80,8 @@ public final class SessionOutbox {
 		return count;
 	}
 
-	synchronized @Nullable Subscription add(String subscriptionId, SyncType type, String token) {
+	synchronized @Nullable Subscription add(String subscriptionId, SyncType type, String token,
+			Map<String, String> filter) {
 		if (this.state == State.CLOSED || this.subscriptions.containsKey(subscriptionId)) {
 			return null;
 		}
@@ -89,7 +90,7 @@ public final class SessionOutbox {
 			// bound.
 			throw new InvalidRequestException("A session may hold at most " + MAX_SUBSCRIPTIONS + " subscriptions");
 		}
-		Subscription subscription = new Subscription(this, subscriptionId, type, token);
+		Subscription subscription = new Subscription(this, subscriptionId, type, token, filter);
 		this.subscriptions.put(subscriptionId, subscription);
 		return subscription;
 	}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.entanglement.SyncChange;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,9 @@ final class Subscription {
 
 	final SyncType type;
 
+	/** Equality on attributes; an object that does not match is not sent. */
+	final Map<String, String> filter;
+
 	/** Pending changes per object id, newest state only. */
 	final LinkedHashMap<String, EncodedChange> pending = new LinkedHashMap<>();
 
@@ -33,7 +37,7 @@ final class Subscription {
 	 * before the snapshot query may still arrive until the watermark passes
 	 * {@link #settleSeq}.
 	 */
-	@Nullable Map<String, Long> known;
+	@Nullable Map<String, EncodedChange> known;
 
 	long settleSeq;
 
@@ -58,11 +62,41 @@ final class Subscription {
 
 	boolean closed;
 
-	Subscription(SessionOutbox outbox, String id, SyncType type, String token) {
+	Subscription(SessionOutbox outbox, String id, SyncType type, String token, Map<String, String> filter) {
 		this.outbox = outbox;
 		this.id = id;
 		this.type = type;
 		this.token = token;
+		this.filter = filter;
+	}
+
+	/**
+	 * Whether an object's state matches the filter. A deletion carries no state and is
+	 * decided by the state before it.
+	 */
+	boolean matches(SyncChange change) {
+		if (this.filter.isEmpty() || change.op() != SyncChange.Op.UPSERT) {
+			return true;
+		}
+		for (Map.Entry<String, String> entry : this.filter.entrySet()) {
+			Object value = change.state().get(entry.getKey());
+			if (value == null || !entry.getValue().equals(value.toString())) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether {@code change} supersedes {@code held} for the client: a newer version, or
+	 * the same version with the other verdict (a {@code forget} after an upsert when
+	 * access was revoked, an upsert after a {@code forget} when it was granted again).
+	 */
+	static boolean supersedes(EncodedChange change, EncodedChange held) {
+		if (change.version() != held.version()) {
+			return change.version() > held.version();
+		}
+		return (change.change().op() == SyncChange.Op.FORGET) != (held.change().op() == SyncChange.Op.FORGET);
 	}
 
 	boolean hasWork() {
@@ -76,14 +110,14 @@ final class Subscription {
 	boolean offer(EncodedChange change) {
 		String id = change.id();
 		if (this.known != null) {
-			Long knownVersion = this.known.get(id);
-			if (knownVersion != null && knownVersion >= change.version()) {
+			EncodedChange known = this.known.get(id);
+			if (known != null && !supersedes(change, known)) {
 				return false;
 			}
-			this.known.put(id, change.version());
+			this.known.put(id, change);
 		}
 		EncodedChange queued = this.pending.get(id);
-		if (queued != null && queued.version() >= change.version()) {
+		if (queued != null && !supersedes(change, queued)) {
 			return false;
 		}
 		this.pending.put(id, change);
@@ -98,14 +132,13 @@ final class Subscription {
 		LinkedHashMap<String, EncodedChange> merged = new LinkedHashMap<>();
 		for (EncodedChange change : loaded) {
 			EncodedChange live = this.pending.remove(change.id());
+			// At the same version the live change is the later verdict.
 			merged.put(change.id(), (live != null && live.version() >= change.version()) ? live : change);
 		}
 		merged.putAll(this.pending);
 		this.pending.clear();
 		this.pending.putAll(merged);
-		Map<String, Long> versions = new HashMap<>(merged.size() * 2);
-		merged.forEach((id, change) -> versions.put(id, change.version()));
-		this.known = versions;
+		this.known = new HashMap<>(merged);
 		this.pendingLimit = merged.size() + maxPending;
 		this.settleSeq = settleSeq;
 		this.loading = false;

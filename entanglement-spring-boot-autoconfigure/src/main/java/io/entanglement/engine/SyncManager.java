@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
+import io.entanglement.AccessScope;
+import io.entanglement.ForbiddenException;
 import io.entanglement.InvalidRequestException;
 import io.entanglement.MandatoryAccessControl;
 import io.entanglement.ObjectKey;
@@ -52,6 +54,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	/** The destination prefix clients subscribe under. */
 	public static final String DESTINATION_PREFIX = "/entanglement/";
+
+	private static final int MAX_FILTER_ATTRIBUTES = 8;
 
 	private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
@@ -141,7 +145,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	public void register(SyncStore store) {
 		Assert.isTrue(TYPE_NAME.matcher(store.type()).matches(),
 				() -> "Type name '" + store.type() + "' must be 1 to 100 letters, digits, '-' or '_'");
-		SyncType previous = this.types.putIfAbsent(store.type(), new SyncType(store, this.encoder));
+		SyncType previous = this.types.putIfAbsent(store.type(),
+				new SyncType(store, this.encoder, this.policy.audience(store.type())));
 		Assert.state(previous == null || previous.store() == store,
 				() -> "Type '" + store.type() + "' is registered twice");
 	}
@@ -203,6 +208,26 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	/**
+	 * Called after a transaction that changed who may see some objects committed: viewers
+	 * that could see an object and no longer may are told to {@code forget} it, viewers
+	 * that may now see it receive it, after every transaction numbered before.
+	 * @param ticket the ticket from {@link #begin(long)}
+	 * @param current the current state of each object whose access changed (objects that
+	 * no longer exist are left out)
+	 * @param before the access before the change, one per object
+	 */
+	public void accessChanged(CommitTicket ticket, List<SyncChange> current, List<AccessScope> before) {
+		Assert.isTrue(current.size() == before.size(), "One scope per object");
+		List<EncodedChange> encoded = new ArrayList<>(current.size());
+		for (SyncChange change : current) {
+			Assert.isTrue(change.op() == SyncChange.Op.UPSERT, "Access changes need the object's state");
+			encoded.add(this.encoder.encode(change));
+		}
+		ticket.scopes = List.copyOf(before);
+		this.dispatcher.execute(() -> complete(ticket, encoded));
+	}
+
+	/**
 	 * Called after the transaction rolled back: nothing is published.
 	 * @param ticket the ticket from {@link #begin(long)}
 	 */
@@ -223,7 +248,12 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				this.metrics.commits.increment();
 				List<EncodedChange> committed = first.changes;
 				for (int i = 0; i < committed.size(); i++) {
-					fanOut(committed.get(i), (first.previous != null) ? first.previous.get(i) : null);
+					if (first.scopes != null) {
+						fanOutAccess(committed.get(i), first.scopes.get(i));
+					}
+					else {
+						fanOut(committed.get(i), (first.previous != null) ? first.previous.get(i) : null);
+					}
 				}
 				// Only a committed number moves the watermark: a rolled-back one is
 				// reused.
@@ -245,33 +275,31 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			return;
 		}
 		type.remember(change);
+		boolean deleted = current.op() == SyncChange.Op.DELETE;
+		List<@Nullable SyncChange> states = new ArrayList<>(2);
+		states.add(deleted ? null : current);
+		states.add(previous);
 		EncodedChange forget = null;
-		for (Subscription subscription : type.subscriptions()) {
+		for (Subscription subscription : type.candidates(states, null)) {
 			try {
-				SyncViewer viewer = subscription.outbox.viewer();
 				EncodedChange delivery = null;
-				if (current.op() == SyncChange.Op.DELETE) {
+				if (deleted) {
 					// Only viewers that could see the object hear of its deletion.
-					if (this.policy.maySee(viewer, (previous != null) ? previous : current)) {
+					if (mayHold(subscription, (previous != null) ? previous : current)) {
 						delivery = change;
 					}
 				}
-				else if (this.policy.maySee(viewer, current)) {
+				else if (mayHold(subscription, current)) {
 					delivery = change;
 				}
-				else if (previous != null && this.policy.maySee(viewer, previous)) {
+				else if (previous != null && mayHold(subscription, previous)) {
 					if (forget == null) {
 						forget = this.encoder.encode(SyncChange.forget(current.key(), current.version()));
 					}
 					delivery = forget;
 				}
 				if (delivery != null) {
-					this.metrics.offered.increment();
-					SessionOutbox outbox = subscription.outbox;
-					if (outbox.offer(subscription, delivery) && !outbox.touched) {
-						outbox.touched = true;
-						this.touched.add(outbox);
-					}
+					offer(subscription, delivery);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -279,6 +307,58 @@ public class SyncManager implements InitializingBean, DisposableBean {
 						"Failed to queue " + current.key() + " for session " + subscription.outbox.viewer().sessionId(),
 						ex);
 			}
+		}
+	}
+
+	private void fanOutAccess(EncodedChange change, AccessScope before) {
+		SyncChange current = change.change();
+		SyncType type = this.types.get(current.key().type());
+		if (type == null) {
+			return;
+		}
+		type.remember(change);
+		List<@Nullable SyncChange> states = new ArrayList<>(1);
+		states.add(current);
+		EncodedChange forget = null;
+		for (Subscription subscription : type.candidates(states, before)) {
+			try {
+				if (!subscription.matches(current)) {
+					continue;
+				}
+				SyncViewer viewer = subscription.outbox.viewer();
+				boolean could = before.before(() -> this.policy.maySee(viewer, current));
+				boolean may = this.policy.maySee(viewer, current);
+				if (may && !could) {
+					offer(subscription, change);
+				}
+				else if (could && !may) {
+					if (forget == null) {
+						forget = this.encoder.encode(SyncChange.forget(current.key(), current.version()));
+					}
+					offer(subscription, forget);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.error("Failed to apply an access change of " + current.key() + " for session "
+						+ subscription.outbox.viewer().sessionId(), ex);
+			}
+		}
+	}
+
+	/**
+	 * Whether the subscription's client may hold the object in this state: its filter
+	 * matches and the policy lets the viewer see it.
+	 */
+	private boolean mayHold(Subscription subscription, SyncChange state) {
+		return subscription.matches(state) && this.policy.maySee(subscription.outbox.viewer(), state);
+	}
+
+	private void offer(Subscription subscription, EncodedChange delivery) {
+		this.metrics.offered.increment();
+		SessionOutbox outbox = subscription.outbox;
+		if (outbox.offer(subscription, delivery) && !outbox.touched) {
+			outbox.touched = true;
+			this.touched.add(outbox);
 		}
 	}
 
@@ -335,7 +415,12 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		return (store != null) ? store.labelAttribute() : null;
 	}
 
-	private @Nullable SyncStore store(String type) {
+	/**
+	 * The store of a synchronized type.
+	 * @param type the type name
+	 * @return the store, or {@code null} if the type is not synchronized
+	 */
+	public @Nullable SyncStore store(String type) {
 		SyncType syncType = this.types.get(type);
 		return (syncType != null) ? syncType.store() : null;
 	}
@@ -362,18 +447,56 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @throws SyncException if the type is unknown or the token malformed
 	 */
 	public void subscribe(SessionOutbox outbox, String subscriptionId, String typeName, @Nullable String since) {
+		subscribe(outbox, subscriptionId, typeName, since, Map.of());
+	}
+
+	/**
+	 * Subscribe a connection to the objects of a type that match a filter.
+	 * @param outbox the connection's outbox
+	 * @param subscriptionId the client's subscription id
+	 * @param typeName the type name
+	 * @param since the client's resume token, or {@code null} for a full snapshot
+	 * @param filter equality on attributes the viewer can see, empty for none
+	 * @throws SyncException if the type is unknown, the token malformed, the filter names
+	 * an attribute that cannot be filtered on, or the policy refuses
+	 */
+	public void subscribe(SessionOutbox outbox, String subscriptionId, String typeName, @Nullable String since,
+			Map<String, String> filter) {
 		SyncType type = this.types.get(typeName);
 		if (type == null) {
 			throw new UnknownTypeException(typeName);
 		}
+		checkFilter(type.store(), filter);
+		if (!this.policy.maySubscribe(outbox.viewer(), typeName, filter)) {
+			throw new ForbiddenException("You may not subscribe to " + typeName);
+		}
 		ResumeToken token = (since != null) ? ResumeToken.parse(since) : null;
-		Subscription subscription = outbox.add(subscriptionId, type, (token != null) ? token.toString() : token(0));
+		Subscription subscription = outbox.add(subscriptionId, type, (token != null) ? token.toString() : token(0),
+				Map.copyOf(filter));
 		if (subscription == null) {
 			throw new InvalidRequestException("Subscription id '" + subscriptionId + "' is already in use");
 		}
 		// Registered before the snapshot query, so no change committed meanwhile is lost.
-		type.subscriptions().add(subscription);
+		type.add(subscription);
 		load(subscription, token, false);
+	}
+
+	/**
+	 * A filter may only name synchronized attributes, never the label: filtering on what
+	 * a viewer cannot see would tell it what the hidden values are.
+	 */
+	private static void checkFilter(SyncStore store, Map<String, String> filter) {
+		if (filter.size() > MAX_FILTER_ATTRIBUTES) {
+			throw new InvalidRequestException("A filter may name at most " + MAX_FILTER_ATTRIBUTES + " attributes");
+		}
+		for (String attribute : filter.keySet()) {
+			if (attribute.equals(store.labelAttribute())) {
+				throw new InvalidRequestException("'" + attribute + "' is a security label and cannot be filtered on");
+			}
+			if (!store.attributes().contains(attribute)) {
+				throw new InvalidRequestException("'" + attribute + "' is not an attribute of " + store.type());
+			}
+		}
 	}
 
 	/**
@@ -397,7 +520,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	private void forget(Subscription subscription) {
-		subscription.type.subscriptions().remove(subscription);
+		subscription.type.remove(subscription);
 	}
 
 	void load(Subscription subscription, @Nullable ResumeToken since, boolean reset) {
@@ -419,21 +542,19 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		}
 		SyncStore store = subscription.type.store();
 		long from = watermark();
-		List<SyncChange> changes;
-		if (since == null || !canCatchUp(since, from)) {
-			changes = store.snapshot();
+		long settleSeq = Math.max(this.maxAllocated, from);
+		List<EncodedChange> visible = null;
+		if (since != null && canCatchUp(since, from)) {
+			visible = catchUp(subscription, since.seq());
+		}
+		if (visible == null) {
 			// A client holding a partial or foreign state must drop it first.
 			reset = reset || since != null;
-		}
-		else {
-			changes = catchUp(subscription.type, since.seq());
-		}
-		long settleSeq = Math.max(this.maxAllocated, from);
-		SyncViewer viewer = subscription.outbox.viewer();
-		List<EncodedChange> visible = new ArrayList<>(changes.size());
-		for (SyncChange change : changes) {
-			if (this.policy.maySee(viewer, change)) {
-				visible.add(subscription.type.encode(change, this.encoder));
+			visible = new ArrayList<>();
+			for (SyncChange change : store.snapshot()) {
+				if (mayHold(subscription, change)) {
+					visible.add(subscription.type.encode(change, this.encoder));
+				}
 			}
 		}
 		subscription.outbox.loaded(subscription, visible, reset, settleSeq);
@@ -444,22 +565,42 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				&& since.seq() <= watermark;
 	}
 
-	private List<SyncChange> catchUp(SyncType type, long afterSeq) {
+	/**
+	 * What changed for a subscriber since a sequence number: each changed object once, at
+	 * its current state. An object the subscriber's filter no longer matches is
+	 * forgotten; one its viewer may no longer see cannot be told apart from one it never
+	 * saw, and telling it to forget that would name a hidden object, so the subscriber
+	 * gets a reset and a fresh snapshot instead.
+	 * @return the changes to send, or {@code null} if the subscriber must be reset
+	 */
+	private @Nullable List<EncodedChange> catchUp(Subscription subscription, long afterSeq) {
+		SyncType type = subscription.type;
+		SyncViewer viewer = subscription.outbox.viewer();
 		List<ChangeLog.Entry> entries = this.changeLog.changesSince(type.name(), afterSeq);
-		List<SyncChange> changes = new ArrayList<>(entries.size());
+		List<EncodedChange> changes = new ArrayList<>(entries.size());
 		List<String> live = new ArrayList<>();
 		for (ChangeLog.Entry entry : entries) {
 			if (entry.deleted()) {
-				changes.add(SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version()));
+				SyncChange delete = SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version());
+				if (!this.policy.maySee(viewer, delete)) {
+					return null;
+				}
+				changes.add(this.encoder.encode(delete));
 			}
 			else {
 				live.add(entry.id());
 			}
 		}
-		if (!live.isEmpty()) {
-			// Current state, not the logged one: an object changed ten times is sent
-			// once.
-			changes.addAll(type.store().load(live));
+		if (live.isEmpty()) {
+			return changes;
+		}
+		// Current state, not the logged one: an object changed ten times is sent once.
+		for (SyncChange change : type.store().load(live)) {
+			if (!this.policy.maySee(viewer, change)) {
+				return null;
+			}
+			changes.add(subscription.matches(change) ? type.encode(change, this.encoder)
+					: this.encoder.encode(SyncChange.forget(change.key(), change.version())));
 		}
 		return changes;
 	}

@@ -1,16 +1,29 @@
 package io.entanglement.engine;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.entanglement.AccessScope;
+import io.entanglement.AudienceIndex;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncStore;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A synchronized type as the engine holds it: its store and the constant parts of its
- * batch envelope.
+ * A synchronized type as the engine holds it: its store, the constant parts of its batch
+ * envelope, and its subscriptions, indexed so that a change is offered to the
+ * subscriptions that may see it rather than to all of them.
+ * <p>
+ * Subscriptions are indexed by the audience keys of their viewer when the policy names an
+ * {@link AudienceIndex audience}, and otherwise by one attribute of their filter.
  *
  * @author Entanglement
  */
@@ -24,6 +37,8 @@ final class SyncType {
 
 	private final String envelopeStart;
 
+	private final @Nullable AudienceIndex audience;
+
 	/**
 	 * The newest encoding of each object, so snapshots and catch-up reuse what live
 	 * fan-out already encoded instead of encoding per subscriber.
@@ -33,9 +48,22 @@ final class SyncType {
 	/** The subscriptions to this type; fan-out walks them without a shared lock. */
 	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
-	SyncType(SyncStore store, ChangeEncoder encoder) {
+	/** Subscriptions by the audience keys of their viewer. */
+	private final Map<String, Set<Subscription>> byAudienceKey = new ConcurrentHashMap<>();
+
+	/** Subscriptions without a filter. */
+	private final Set<Subscription> unfiltered = ConcurrentHashMap.newKeySet();
+
+	/** Filtered subscriptions by the first attribute of their filter, then its value. */
+	private final Map<String, Map<String, Set<Subscription>>> byFilter = new ConcurrentHashMap<>();
+
+	/** The audience keys each subscription was indexed under. */
+	private final Map<Subscription, Set<String>> keysOf = new ConcurrentHashMap<>();
+
+	SyncType(SyncStore store, ChangeEncoder encoder, @Nullable AudienceIndex audience) {
 		this.name = store.type();
 		this.store = store;
+		this.audience = audience;
 		this.destination = SyncManager.DESTINATION_PREFIX + this.name;
 		this.envelopeStart = "{\"type\":" + encoder.quote(this.name) + ",\"changes\":[";
 	}
@@ -58,6 +86,126 @@ final class SyncType {
 
 	List<Subscription> subscriptions() {
 		return this.subscriptions;
+	}
+
+	void add(Subscription subscription) {
+		this.subscriptions.add(subscription);
+		if (this.audience != null) {
+			Set<String> keys = Set.copyOf(this.audience.keys(subscription.outbox.viewer()));
+			this.keysOf.put(subscription, keys);
+			for (String key : keys) {
+				this.byAudienceKey.computeIfAbsent(key, (k) -> ConcurrentHashMap.newKeySet()).add(subscription);
+			}
+		}
+		else if (subscription.filter.isEmpty()) {
+			this.unfiltered.add(subscription);
+		}
+		else {
+			Map.Entry<String, String> first = subscription.filter.entrySet().iterator().next();
+			this.byFilter.computeIfAbsent(first.getKey(), (k) -> new ConcurrentHashMap<>())
+				.computeIfAbsent(first.getValue(), (k) -> ConcurrentHashMap.newKeySet())
+				.add(subscription);
+		}
+	}
+
+	void remove(Subscription subscription) {
+		this.subscriptions.remove(subscription);
+		Set<String> keys = this.keysOf.remove(subscription);
+		if (keys != null) {
+			for (String key : keys) {
+				this.byAudienceKey.computeIfPresent(key, (k, set) -> {
+					set.remove(subscription);
+					return set.isEmpty() ? null : set;
+				});
+			}
+		}
+		else if (subscription.filter.isEmpty()) {
+			this.unfiltered.remove(subscription);
+		}
+		else {
+			Map.Entry<String, String> first = subscription.filter.entrySet().iterator().next();
+			Map<String, Set<Subscription>> byValue = this.byFilter.get(first.getKey());
+			if (byValue != null) {
+				byValue.computeIfPresent(first.getValue(), (k, set) -> {
+					set.remove(subscription);
+					return set.isEmpty() ? null : set;
+				});
+			}
+		}
+	}
+
+	/**
+	 * The subscriptions that may be interested in an object, given its states: a superset
+	 * of those whose viewer may see one of the states and whose filter matches it.
+	 * @param states the object's states (the new one, the one before), each an upsert;
+	 * {@code null} entries are skipped
+	 * @param scope the access before an access change, whose audience counts too, or
+	 * {@code null}
+	 * @return the candidates, each once
+	 */
+	Collection<Subscription> candidates(List<@Nullable SyncChange> states, @Nullable AccessScope scope) {
+		if (states.stream().allMatch((state) -> state == null)) {
+			return this.subscriptions;
+		}
+		if (this.audience != null) {
+			Set<String> keys = new HashSet<>();
+			for (SyncChange state : states) {
+				if (state == null) {
+					continue;
+				}
+				Set<String> audience = this.audience.audience(state);
+				if (audience == null) {
+					return this.subscriptions;
+				}
+				keys.addAll(audience);
+				if (scope != null) {
+					List<@Nullable Set<String>> before = new ArrayList<>(1);
+					scope.before(() -> before.add(this.audience.audience(state)));
+					if (before.get(0) == null) {
+						return this.subscriptions;
+					}
+					keys.addAll(before.get(0));
+				}
+			}
+			return collect(keys.stream().map(this.byAudienceKey::get).toList());
+		}
+		List<@Nullable Set<Subscription>> sets = new ArrayList<>();
+		sets.add(this.unfiltered);
+		this.byFilter.forEach((attribute, byValue) -> {
+			for (SyncChange state : states) {
+				if (state != null) {
+					Object value = state.state().get(attribute);
+					if (value != null) {
+						sets.add(byValue.get(value.toString()));
+					}
+				}
+			}
+		});
+		return collect(sets);
+	}
+
+	private static Collection<Subscription> collect(List<@Nullable Set<Subscription>> sets) {
+		Set<Subscription> only = null;
+		int nonEmpty = 0;
+		for (Set<Subscription> set : sets) {
+			if (set != null && !set.isEmpty()) {
+				nonEmpty++;
+				only = set;
+			}
+		}
+		if (nonEmpty == 0) {
+			return List.of();
+		}
+		if (nonEmpty == 1) {
+			return only;
+		}
+		Set<Subscription> union = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Set<Subscription> set : sets) {
+			if (set != null) {
+				union.addAll(set);
+			}
+		}
+		return union;
 	}
 
 	void remember(EncodedChange change) {

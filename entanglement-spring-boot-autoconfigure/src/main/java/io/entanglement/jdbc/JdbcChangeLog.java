@@ -7,11 +7,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
 import io.entanglement.engine.ChangeLog;
 
@@ -37,6 +39,9 @@ public final class JdbcChangeLog implements ChangeLog {
 
 	private static final String INSERT_CHANGE = "INSERT INTO entanglement_change "
 			+ "(seq, version, deleted, changed_at, object_type, object_id) VALUES (?, ?, ?, ?, ?, ?)";
+
+	private static final String TOUCH_CHANGE = "UPDATE entanglement_change SET seq = ?, changed_at = ? "
+			+ "WHERE object_type = ? AND object_id = ?";
 
 	private final JdbcTemplate jdbc;
 
@@ -72,14 +77,7 @@ public final class JdbcChangeLog implements ChangeLog {
 
 	@Override
 	public long append(Connection connection, List<SyncChange> changes) throws SQLException {
-		long seq;
-		try (PreparedStatement next = connection.prepareStatement(NEXT_SEQ)) {
-			next.executeUpdate();
-		}
-		try (PreparedStatement read = connection.prepareStatement(READ_SEQ); ResultSet rs = read.executeQuery()) {
-			rs.next();
-			seq = rs.getLong(1);
-		}
+		long seq = next(connection);
 		Timestamp now = Timestamp.from(Instant.now());
 		List<SyncChange> missing = new ArrayList<>();
 		try (PreparedStatement update = connection.prepareStatement(UPDATE_CHANGE)) {
@@ -106,6 +104,50 @@ public final class JdbcChangeLog implements ChangeLog {
 			}
 		}
 		return seq;
+	}
+
+	@Override
+	public long touch(Connection connection, Collection<ObjectKey> keys) throws SQLException {
+		long seq = next(connection);
+		Timestamp now = Timestamp.from(Instant.now());
+		List<ObjectKey> missing = new ArrayList<>();
+		List<ObjectKey> ordered = List.copyOf(keys);
+		try (PreparedStatement update = connection.prepareStatement(TOUCH_CHANGE)) {
+			for (ObjectKey key : ordered) {
+				update.setLong(1, seq);
+				update.setTimestamp(2, now);
+				update.setString(3, key.type());
+				update.setString(4, key.id());
+				update.addBatch();
+			}
+			int[] counts = update.executeBatch();
+			for (int i = 0; i < counts.length; i++) {
+				if (counts[i] == 0) {
+					missing.add(ordered.get(i));
+				}
+			}
+		}
+		if (!missing.isEmpty()) {
+			// Objects never logged before: the version is not used for live objects.
+			try (PreparedStatement insert = connection.prepareStatement(INSERT_CHANGE)) {
+				for (ObjectKey key : missing) {
+					bind(insert, seq, SyncChange.forget(key, 0), now);
+					insert.addBatch();
+				}
+				insert.executeBatch();
+			}
+		}
+		return seq;
+	}
+
+	private static long next(Connection connection) throws SQLException {
+		try (PreparedStatement next = connection.prepareStatement(NEXT_SEQ)) {
+			next.executeUpdate();
+		}
+		try (PreparedStatement read = connection.prepareStatement(READ_SEQ); ResultSet rs = read.executeQuery()) {
+			rs.next();
+			return rs.getLong(1);
+		}
 	}
 
 	private void bind(PreparedStatement statement, long seq, SyncChange change, Timestamp now) throws SQLException {

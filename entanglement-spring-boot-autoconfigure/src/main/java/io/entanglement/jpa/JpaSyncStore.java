@@ -57,6 +57,21 @@ final class JpaSyncStore implements SyncStore {
 	}
 
 	@Override
+	public String domainType() {
+		return this.model.entityClass().getName();
+	}
+
+	@Override
+	public Object identifier(String id) {
+		try {
+			return this.model.parseId(id);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException("'" + id + "' is not an id of " + type());
+		}
+	}
+
+	@Override
 	public List<SyncChange> snapshot() {
 		return read((em) -> em.createQuery("select e from " + this.model.entityName() + " e", this.model.entityClass())
 			.getResultList());

@@ -1,9 +1,13 @@
 package io.entanglement.stomp;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.entanglement.InvalidRequestException;
 import io.entanglement.SyncException;
 import io.entanglement.SyncViewer;
 import io.entanglement.engine.SessionOutbox;
@@ -30,6 +34,9 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 
 	/** The header with which a client resumes from a token. */
 	public static final String SINCE_HEADER = "entanglement-since";
+
+	/** The header with which a client filters by attribute values. */
+	public static final String FILTER_HEADER = "entanglement-filter";
 
 	private static final Log logger = LogFactory.getLog(StompSubscriptionHandler.class);
 
@@ -83,14 +90,15 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 		String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(headers);
 		try {
 			if (subscriptionId == null) {
-				throw new io.entanglement.InvalidRequestException("SUBSCRIBE needs an id header");
+				throw new InvalidRequestException("SUBSCRIBE needs an id header");
 			}
 			SessionOutbox outbox = outbox(sessionId, user);
 			if (outbox == null) {
 				return;
 			}
 			String typeName = destination.substring(SyncManager.DESTINATION_PREFIX.length());
-			this.manager.subscribe(outbox, subscriptionId, typeName, nativeHeader(message, SINCE_HEADER));
+			this.manager.subscribe(outbox, subscriptionId, typeName, nativeHeader(message, SINCE_HEADER),
+					parseFilter(nativeHeader(message, FILTER_HEADER)));
 		}
 		catch (SyncException ex) {
 			this.replies.destinationRefused(sessionId, user, destination, ex);
@@ -123,6 +131,33 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 		if (outbox != null) {
 			this.manager.close(outbox);
 		}
+	}
+
+	/**
+	 * Read {@code attr=value&attr2=value2}, each part URL-encoded.
+	 */
+	static Map<String, String> parseFilter(@Nullable String header) {
+		if (header == null || header.isEmpty()) {
+			return Map.of();
+		}
+		Map<String, String> filter = new LinkedHashMap<>();
+		for (String pair : header.split("&", -1)) {
+			int equals = pair.indexOf('=');
+			if (equals <= 0) {
+				throw new InvalidRequestException("The filter must read attribute=value&attribute=value");
+			}
+			try {
+				String attribute = URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8);
+				String value = URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+				if (filter.put(attribute, value) != null) {
+					throw new InvalidRequestException("The filter names '" + attribute + "' twice");
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidRequestException("The filter is not URL-encoded");
+			}
+		}
+		return filter;
 	}
 
 	private static @Nullable String nativeHeader(Message<?> message, String name) {

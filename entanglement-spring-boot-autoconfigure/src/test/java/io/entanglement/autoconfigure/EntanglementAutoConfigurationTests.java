@@ -6,8 +6,8 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import io.entanglement.AccessChanges;
 import io.entanglement.SyncPolicy;
-import io.entanglement.engine.AuthenticatedViewersPolicy;
 import io.entanglement.engine.ChangeEncoder;
 import io.entanglement.engine.ChangeLog;
 import io.entanglement.engine.SyncManager;
@@ -64,7 +64,7 @@ class EntanglementAutoConfigurationTests {
 			assertThat(context).hasSingleBean(SyncManager.class)
 				.hasSingleBean(JdbcChangeLogMigration.class)
 				.hasSingleBean(EntanglementProperties.class);
-			assertThat(context).getBean(SyncPolicy.class).isInstanceOf(AuthenticatedViewersPolicy.class);
+			assertThat(context).doesNotHaveBean(SyncPolicy.class).hasSingleBean(AccessChanges.class);
 			assertThat(context).getBean(ChangeLog.class).isInstanceOf(JdbcChangeLog.class);
 			assertThat(settings(context)).isEqualTo(new SyncSettings(Duration.ZERO, 0, 10_000, 32 * 1024,
 					Duration.ofDays(7), "node", Duration.ofSeconds(10)));
@@ -116,17 +116,19 @@ class EntanglementAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffWhenTheApplicationDefinesAPolicy() {
+	void applicationPoliciesDecideBehindMandatoryAccessControl() {
 		this.contextRunner.withUserConfiguration(PolicyConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(SyncPolicy.class);
-			assertThat(context).getBean(SyncPolicy.class).isSameAs(context.getBean("customPolicy"));
-			// Mandatory access control always comes first; the application's policy
-			// decides behind it.
+			// Mandatory access control always comes first; the application's policies
+			// decide behind it, all of them.
 			assertThat(context).getBean(SyncManager.class)
 				.extracting("policy")
 				.isInstanceOf(io.entanglement.engine.MandatoryAccessPolicy.class)
 				.extracting("delegate")
-				.isSameAs(context.getBean("customPolicy"));
+				.isInstanceOf(io.entanglement.engine.CompositeSyncPolicy.class)
+				.extracting("policies")
+				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+				.containsExactly(context.getBean("customPolicy"));
 		});
 	}
 

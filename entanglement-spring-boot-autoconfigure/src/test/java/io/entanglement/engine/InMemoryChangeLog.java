@@ -2,6 +2,7 @@ package io.entanglement.engine;
 
 import java.sql.Connection;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,11 @@ public final class InMemoryChangeLog implements ChangeLog {
 	@Override
 	public long append(Connection connection, List<SyncChange> changes) {
 		throw new UnsupportedOperationException("Tests number their commits themselves");
+	}
+
+	@Override
+	public long touch(Connection connection, Collection<ObjectKey> keys) {
+		throw new UnsupportedOperationException("Tests number their access changes themselves");
 	}
 
 	@Override
