@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.entanglement.StoreWrite;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SyncStore} held in memory: the current state of each object of one type.
@@ -22,12 +23,28 @@ public final class InMemorySyncStore implements SyncStore {
 
 	private final Map<String, SyncChange> objects = new ConcurrentHashMap<>();
 
+	private final Set<String> attributes;
+
+	private final @Nullable String labelAttribute;
+
 	/**
 	 * Create an empty store.
 	 * @param type the type name
 	 */
 	public InMemorySyncStore(String type) {
+		this(type, Set.of(), null);
+	}
+
+	/**
+	 * Create an empty store with attributes.
+	 * @param type the type name
+	 * @param attributes the synchronized attributes
+	 * @param labelAttribute the label attribute, or {@code null}
+	 */
+	public InMemorySyncStore(String type, Set<String> attributes, @Nullable String labelAttribute) {
 		this.type = type;
+		this.attributes = attributes;
+		this.labelAttribute = labelAttribute;
 	}
 
 	/**
@@ -61,7 +78,12 @@ public final class InMemorySyncStore implements SyncStore {
 
 	@Override
 	public Set<String> attributes() {
-		return Set.of();
+		return this.attributes;
+	}
+
+	@Override
+	public @Nullable String labelAttribute() {
+		return this.labelAttribute;
 	}
 
 	@Override

@@ -145,6 +145,49 @@ abstract class AbstractStompSyncIntegrationTests {
 		}
 	}
 
+	@Test
+	void aFilteredSubscriptionSeesOnlyMatchingObjectsAndForgetsThoseThatStopMatching() throws Exception {
+		Marker camp = this.markers.save(new Marker("camp", 1, 1));
+		Marker summit = this.markers.save(new Marker("summit", 2, 2));
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
+			alice.subscribeRaw("/entanglement/marker", Map.of("id", "filtered", "entanglement-filter", "name=camp"));
+			assertThat(viewOf(alice.untilSynced()).objects()).containsOnlyKeys(id(camp));
+
+			summit.setLat(3);
+			this.markers.save(summit);
+			alice.assertNoBatchWithin(QUIET);
+
+			camp.setName("base camp");
+			camp = this.markers.save(camp);
+			assertThat(alice.next().changes()).singleElement().satisfies((change) -> {
+				assertThat(change.get("op").asString()).isEqualTo("forget");
+				assertThat(change.get("id").asString()).isEqualTo(id(camp));
+			});
+			summit.setName("camp");
+			summit = this.markers.save(summit);
+			assertThat(alice.next().changes()).singleElement().satisfies((change) -> {
+				assertThat(change.get("op").asString()).isEqualTo("upsert");
+				assertThat(change.get("id").asString()).isEqualTo(id(summit));
+			});
+		}
+	}
+
+	@Test
+	void filtersOnIgnoredOrUnknownAttributesOrMalformedFiltersAreRefused() throws Exception {
+		this.markers.save(new Marker("camp", 1, 1));
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
+			List<String> filters = List.of("secret=x", "nope=1", "name", "=x", "name=a&name=b", "name=%zz");
+			for (String filter : filters) {
+				alice.subscribeRaw("/entanglement/marker",
+						Map.of("id", "f" + filters.indexOf(filter), "entanglement-filter", filter));
+				JsonNode reply = alice.nextReply();
+				assertThat(reply.get("code").asString()).as(filter).isEqualTo("invalid");
+				assertThat(reply.get("destination").asString()).isEqualTo("/entanglement/marker");
+			}
+			alice.assertNoBatchWithin(QUIET);
+		}
+	}
+
 	private static View viewOf(List<Batch> batches) {
 		View view = new View();
 		view.apply(batches);
