@@ -64,7 +64,8 @@ public final class EntanglementAutoConfiguration {
 		SyncSettings settings = new SyncSettings(session.getFlushInterval(), session.getMaxBytesPerSecond().toBytes(),
 				session.getMaxPending(), (int) session.getMaxWriteSize().toBytes(),
 				properties.getTombstones().getRetention(), properties.getNodeId(),
-				properties.getProposals().getTimeout());
+				properties.getProposals().getTimeout(), properties.getTransitions().getTtl(),
+				properties.getTransitions().getMaxRate());
 		ChangeEncoder encoder = new ChangeEncoder(jsonMapper.getIfAvailable(JsonMapper::new));
 		// Mandatory access control first, then every policy in order; none overrides
 		// another.

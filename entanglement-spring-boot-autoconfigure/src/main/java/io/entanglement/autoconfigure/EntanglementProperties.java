@@ -37,6 +37,8 @@ public class EntanglementProperties {
 
 	private final Proposals proposals = new Proposals();
 
+	private final Transitions transitions = new Transitions();
+
 	private final Security security = new Security();
 
 	public boolean isEnabled() {
@@ -73,6 +75,10 @@ public class EntanglementProperties {
 
 	public Proposals getProposals() {
 		return this.proposals;
+	}
+
+	public Transitions getTransitions() {
+		return this.transitions;
 	}
 
 	public Security getSecurity() {
@@ -118,6 +124,38 @@ public class EntanglementProperties {
 	/**
 	 * Proposal properties.
 	 */
+	public static class Transitions {
+
+		/**
+		 * How long a transition lives without an update before its viewers are told it
+		 * 'expired'.
+		 */
+		private Duration ttl = Duration.ofSeconds(10);
+
+		/**
+		 * How many frames of transition updates a session receives per second at most;
+		 * updates in between coalesce per object.
+		 */
+		private int maxRate = 20;
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public int getMaxRate() {
+			return this.maxRate;
+		}
+
+		public void setMaxRate(int maxRate) {
+			this.maxRate = maxRate;
+		}
+
+	}
+
 	public static class Proposals {
 
 		/**

@@ -3,6 +3,7 @@ package io.entanglement.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.entanglement.SyncException;
 import io.entanglement.engine.SyncManager;
 import io.entanglement.security.CookieSessionCsrfChannelInterceptor;
 import io.entanglement.security.CsrfTokenEndpoint;
@@ -129,6 +130,9 @@ public final class EntanglementStompAutoConfiguration {
 	StompProposalHandler stompProposalHandler(
 			@Qualifier("clientInboundChannel") SubscribableChannel clientInboundChannel, SyncManager syncManager,
 			StompReplies replies) {
+		syncManager.notices((initiator, key, transition, reason) -> replies.transitionRejected(initiator.sessionId(),
+				initiator.principal(), key.type(), key.id(), transition,
+				new SyncException("transition-broken", "The transition ended: " + reason), reason));
 		return new StompProposalHandler(clientInboundChannel, syncManager, replies);
 	}
 

@@ -46,6 +46,44 @@ public final class ChangeEncoder {
 	}
 
 	/**
+	 * Encode an update of a transition: state not committed yet, shown over the object.
+	 * @param current the object's committed state
+	 * @param transition the transition id
+	 * @param by who drives the transition
+	 * @param state the transition's attributes
+	 * @return the encoded update
+	 */
+	public EncodedChange encodeTransition(SyncChange current, String transition, @Nullable String by,
+			Map<String, @Nullable Object> state) {
+		Map<String, @Nullable Object> element = new LinkedHashMap<>();
+		element.put("op", "transition");
+		element.put("id", current.key().id());
+		element.put("transition", transition);
+		element.put("by", by);
+		element.put("state", state);
+		String json = this.jsonMapper.writeValueAsString(element);
+		return new EncodedChange(current, json, utf8Length(json), transition, false);
+	}
+
+	/**
+	 * Encode the end of a transition.
+	 * @param current the object's state when it ended
+	 * @param transition the transition id
+	 * @param reason why it ended: {@code committed}, {@code broken}, {@code rejected} or
+	 * {@code expired}
+	 * @return the encoded end
+	 */
+	public EncodedChange encodeTransitionEnd(SyncChange current, String transition, String reason) {
+		Map<String, @Nullable Object> element = new LinkedHashMap<>();
+		element.put("op", "transition-end");
+		element.put("id", current.key().id());
+		element.put("transition", transition);
+		element.put("reason", reason);
+		String json = this.jsonMapper.writeValueAsString(element);
+		return new EncodedChange(current, json, utf8Length(json), transition, true);
+	}
+
+	/**
 	 * Encode a string as a JSON string literal.
 	 * @param value the string
 	 * @return the quoted literal

@@ -1,6 +1,7 @@
 package io.entanglement.engine;
 
 import io.entanglement.SyncChange;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A change with its wire encoding, computed once and shared by every recipient.
@@ -8,9 +9,41 @@ import io.entanglement.SyncChange;
  * @param change the change
  * @param json its JSON element in a batch's {@code changes} array
  * @param byteLength the UTF-8 length of {@code json}
+ * @param transition the transition id, for the updates and the end of a transition
+ * @param ended whether this is the end of a transition
  * @author Entanglement
  */
-public record EncodedChange(SyncChange change, String json, int byteLength) {
+public record EncodedChange(SyncChange change, String json, int byteLength, @Nullable String transition,
+		boolean ended) {
+
+	/**
+	 * A change of an object.
+	 * @param change the change
+	 * @param json its JSON element
+	 * @param byteLength the UTF-8 length of {@code json}
+	 */
+	public EncodedChange(SyncChange change, String json, int byteLength) {
+		this(change, json, byteLength, null, false);
+	}
+
+	/**
+	 * Whether this is an update or the end of a transition rather than a change of the
+	 * object.
+	 * @return {@code true} for transitions
+	 */
+	public boolean isTransition() {
+		return this.transition != null;
+	}
+
+	/**
+	 * The key under which a subscription holds this change pending: the object id, or for
+	 * a transition the object id and the transition id, so transitions never replace
+	 * committed state.
+	 * @return the pending key
+	 */
+	String slot() {
+		return (this.transition != null) ? this.change.key().id() + '\u0000' + this.transition : this.change.key().id();
+	}
 
 	/**
 	 * The object id.

@@ -79,9 +79,12 @@ final class ProposalService {
 
 	private final Map<String, Forwarded> forwarded = new ConcurrentHashMap<>();
 
+	private final TransitionHooks transitions;
+
 	ProposalService(Function<String, @Nullable SyncStore> stores, SyncPolicy policy, String nodeId, Duration timeout,
-			ScheduledExecutorService scheduler) {
+			ScheduledExecutorService scheduler, TransitionHooks transitions) {
 		this.stores = stores;
+		this.transitions = transitions;
 		this.policy = policy;
 		this.nodeId = nodeId;
 		this.timeout = timeout;
@@ -134,6 +137,9 @@ final class ProposalService {
 			if (proposal.delete()) {
 				throw new InvalidRequestException("A delete needs an id");
 			}
+			if (proposal.transition() != null) {
+				throw new InvalidRequestException("A transition commits a change of an existing object");
+			}
 			if (!this.policy.mayPropose(proposer, null, proposal)) {
 				throw new ForbiddenException("You may not create " + proposal.type() + " objects");
 			}
@@ -145,14 +151,58 @@ final class ProposalService {
 		if (!this.policy.mayPropose(proposer, current, proposal)) {
 			throw new ForbiddenException("You may not change " + current.key());
 		}
+		TransitionService.Transition transition = null;
+		if (proposal.transition() != null) {
+			transition = this.transitions.active(current.key(), proposal.transition(), proposer);
+			if (transition == null) {
+				throw new SyncException("transition-broken", "Transition '" + proposal.transition() + "' has ended");
+			}
+		}
 		checkBase(current, proposal.baseVersion());
 		String owner = current.owner();
 		if (owner == null || owner.equals(this.nodeId) || owner.equals(proposer.name())) {
-			reply.complete(applied(proposal.requestId(), store.apply(new StoreWrite(proposal.id(),
-					proposal.baseVersion(), proposal.state(), proposal.delete(), proposer.name()))));
+			reply.complete(
+					applied(proposal.requestId(), commit(transition, () -> store.apply(new StoreWrite(proposal.id(),
+							proposal.baseVersion(), proposal.state(), proposal.delete(), proposer.name())))));
 			return;
 		}
 		forward(owner, proposer, proposal, current, reply);
+	}
+
+	/**
+	 * Apply a change that may commit a transition: the transition ends as committed when
+	 * the change is fanned out, or as rejected if it cannot be applied.
+	 */
+	private SyncChange commit(TransitionService.@Nullable Transition transition,
+			java.util.function.Supplier<SyncChange> apply) {
+		if (transition == null) {
+			return apply.get();
+		}
+		transition.committing = true;
+		try {
+			SyncChange result = apply.get();
+			if (result.version() == transition.current.version()) {
+				// Nothing changed, so no commit will end the transition.
+				this.transitions.ended(transition, TransitionService.Reason.COMMITTED);
+			}
+			return result;
+		}
+		catch (RuntimeException ex) {
+			transition.committing = false;
+			this.transitions.ended(transition, TransitionService.Reason.REJECTED);
+			throw ex;
+		}
+	}
+
+	private void endForwardedTransition(Forwarded request) {
+		String id = request.proposal.transition();
+		if (id != null) {
+			TransitionService.Transition transition = this.transitions.active(request.current.key(), id,
+					request.proposer);
+			if (transition != null) {
+				this.transitions.ended(transition, TransitionService.Reason.REJECTED);
+			}
+		}
 	}
 
 	private void forward(String owner, SyncViewer proposer, Proposal proposal, SyncChange current,
@@ -162,7 +212,7 @@ final class ProposalService {
 			throw new OwnerUnreachableException("The owner of " + current.key() + " is not connected");
 		}
 		String requestId = UUID.randomUUID().toString();
-		Forwarded request = new Forwarded(owner, proposal, current, reply);
+		Forwarded request = new Forwarded(owner, proposer, proposal, current, reply);
 		this.forwarded.put(requestId, request);
 		request.timeout = this.scheduler.schedule(() -> expire(requestId, request), this.timeout.toMillis(),
 				TimeUnit.MILLISECONDS);
@@ -172,6 +222,7 @@ final class ProposalService {
 
 	private void expire(String requestId, Forwarded request) {
 		if (this.forwarded.remove(requestId, request)) {
+			endForwardedTransition(request);
 			request.reply.complete(ProposalReply.rejected(request.proposal.requestId(), new ProposalTimeoutException(
 					"The owner did not answer within " + this.timeout.toMillis() + " ms")));
 		}
@@ -240,6 +291,7 @@ final class ProposalService {
 				String code = (decision.code() != null && OWNER_CODES.contains(decision.code())) ? decision.code()
 						: "forbidden";
 				String message = (decision.message() != null) ? decision.message() : "The owner rejected the proposal";
+				endForwardedTransition(request);
 				request.reply.complete(ProposalReply.rejected(proposerRequestId, new SyncException(code, message)));
 				return new ProposalReply(requestId, ProposalReply.ACCEPTED, request.current.key().id(), null, null,
 						null, null);
@@ -264,8 +316,11 @@ final class ProposalService {
 			}
 			// The owner's decision is authoritative: no version check against the
 			// proposer's base.
-			SyncChange result = store.apply(
-					new StoreWrite(request.current.key().id(), null, state, request.proposal.delete(), owner.name()));
+			String transitionId = request.proposal.transition();
+			TransitionService.Transition transition = (transitionId != null)
+					? this.transitions.active(request.current.key(), transitionId, request.proposer) : null;
+			SyncChange result = commit(transition, () -> store.apply(
+					new StoreWrite(request.current.key().id(), null, state, request.proposal.delete(), owner.name())));
 			request.reply.complete(applied(proposerRequestId, result));
 			return applied(requestId, result);
 		}
@@ -293,7 +348,7 @@ final class ProposalService {
 		return store;
 	}
 
-	private static void validate(SyncStore store, Map<String, @Nullable Object> state) {
+	static void validate(SyncStore store, Map<String, @Nullable Object> state) {
 		Set<String> attributes = store.attributes();
 		for (String name : state.keySet()) {
 			if (RESERVED.contains(name)) {
@@ -337,9 +392,29 @@ final class ProposalService {
 	private record Answered(CompletableFuture<ProposalReply> reply, long createdNanos) {
 	}
 
+	/**
+	 * What proposals need of the transitions in progress.
+	 */
+	interface TransitionHooks {
+
+		/**
+		 * The object's transition with this id, if its initiator is this session and it
+		 * has not ended.
+		 */
+		TransitionService.@Nullable Transition active(io.entanglement.ObjectKey key, String id, SyncViewer initiator);
+
+		/**
+		 * End a transition.
+		 */
+		void ended(TransitionService.Transition transition, TransitionService.Reason reason);
+
+	}
+
 	private static final class Forwarded {
 
 		final String owner;
+
+		final SyncViewer proposer;
 
 		final Proposal proposal;
 
@@ -349,8 +424,10 @@ final class ProposalService {
 
 		volatile @Nullable ScheduledFuture<?> timeout;
 
-		Forwarded(String owner, Proposal proposal, SyncChange current, CompletableFuture<ProposalReply> reply) {
+		Forwarded(String owner, SyncViewer proposer, Proposal proposal, SyncChange current,
+				CompletableFuture<ProposalReply> reply) {
 			this.owner = owner;
+			this.proposer = proposer;
 			this.proposal = proposal;
 			this.current = current;
 			this.reply = reply;

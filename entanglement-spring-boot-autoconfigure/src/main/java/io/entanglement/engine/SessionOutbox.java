@@ -48,6 +48,9 @@ public final class SessionOutbox {
 
 	private long lastFlushNanos;
 
+	/** Transition updates wait until then, so they leave at most at the set rate. */
+	private long nextTransitionNanos = System.nanoTime();
+
 	private double allowance;
 
 	private long allowanceNanos;
@@ -200,6 +203,12 @@ public final class SessionOutbox {
 			frames = drainLocked();
 			if (frames.isEmpty()) {
 				this.state = State.IDLE;
+				if (transitionsWaitingLocked()) {
+					this.state = State.SCHEDULED;
+					this.manager.scheduler()
+						.schedule(this::flush, Math.max(1, this.nextTransitionNanos - System.nanoTime()),
+								TimeUnit.NANOSECONDS);
+				}
 				return;
 			}
 			this.state = State.WRITING;
@@ -214,6 +223,15 @@ public final class SessionOutbox {
 		}
 	}
 
+	private boolean transitionsWaitingLocked() {
+		for (Subscription subscription : this.subscriptions.values()) {
+			if (subscription.hasTransitionsWaiting()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private List<SyncFrame> drainLocked() {
 		long watermark = this.manager.watermark();
 		String watermarkToken = this.manager.token(watermark);
@@ -223,11 +241,15 @@ public final class SessionOutbox {
 		List<SyncFrame> frames = new ArrayList<>(2);
 		List<Subscription> served = new ArrayList<>(2);
 		int written = 0;
+		long now = System.nanoTime();
+		boolean transitionsDue = now - this.nextTransitionNanos >= 0;
+		boolean transitionsSent = false;
 		for (Subscription subscription : this.subscriptions.values()) {
 			subscription.settle(watermark);
-			while (subscription.hasWork() && (frames.isEmpty() || written < budget)) {
+			while (subscription.hasWork(transitionsDue) && (frames.isEmpty() || written < budget)) {
+				transitionsSent |= transitionsDue && !subscription.transitions.isEmpty();
 				SyncFrame frame = subscription.drain(Math.max(1, budget - written), watermarkToken,
-						this.manager.settings().maxPending());
+						this.manager.settings().maxPending(), transitionsDue);
 				frames.add(frame);
 				written += frame.bodyLength() + framingBytes(frame);
 				if (served.isEmpty() || served.get(served.size() - 1) != subscription) {
@@ -240,6 +262,9 @@ public final class SessionOutbox {
 		for (Subscription subscription : (this.subscriptions.size() > 1) ? served : List.<Subscription>of()) {
 			this.subscriptions.remove(subscription.id);
 			this.subscriptions.put(subscription.id, subscription);
+		}
+		if (transitionsSent) {
+			this.nextTransitionNanos = now + this.manager.settings().transitionIntervalNanos();
 		}
 		if (rate > 0) {
 			this.allowance -= written;
@@ -263,7 +288,7 @@ public final class SessionOutbox {
 			}
 			this.state = State.IDLE;
 			for (Subscription subscription : this.subscriptions.values()) {
-				if (subscription.hasWork()) {
+				if (subscription.hasWork(false) || subscription.hasTransitionsWaiting()) {
 					scheduleFlushLocked();
 					return;
 				}

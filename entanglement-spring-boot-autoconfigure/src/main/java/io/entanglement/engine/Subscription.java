@@ -29,8 +29,17 @@ final class Subscription {
 	/** Equality on attributes; an object that does not match is not sent. */
 	final Map<String, String> filter;
 
-	/** Pending changes per object id, newest state only. */
+	/**
+	 * Pending changes per object id, newest state only, and the ends of transitions per
+	 * object and transition.
+	 */
 	final LinkedHashMap<String, EncodedChange> pending = new LinkedHashMap<>();
+
+	/**
+	 * Pending transition updates per object and transition, newest only; released at the
+	 * session's transition rate.
+	 */
+	final LinkedHashMap<String, EncodedChange> transitions = new LinkedHashMap<>();
 
 	/**
 	 * Versions known to the client while a snapshot settles: stale live changes committed
@@ -99,8 +108,13 @@ final class Subscription {
 		return (change.change().op() == SyncChange.Op.FORGET) != (held.change().op() == SyncChange.Op.FORGET);
 	}
 
-	boolean hasWork() {
-		return !this.loading && !this.closed && (this.syncPending || !this.pending.isEmpty());
+	boolean hasWork(boolean transitionsDue) {
+		return !this.loading && !this.closed
+				&& (this.syncPending || !this.pending.isEmpty() || (transitionsDue && !this.transitions.isEmpty()));
+	}
+
+	boolean hasTransitionsWaiting() {
+		return !this.loading && !this.closed && !this.transitions.isEmpty();
 	}
 
 	/**
@@ -108,6 +122,19 @@ final class Subscription {
 	 * @return whether the change was queued
 	 */
 	boolean offer(EncodedChange change) {
+		if (change.isTransition()) {
+			String slot = change.slot();
+			if (change.ended()) {
+				// Whatever update of the transition is still pending, the end replaces
+				// it.
+				this.transitions.remove(slot);
+				this.pending.put(slot, change);
+			}
+			else {
+				this.transitions.put(slot, change);
+			}
+			return true;
+		}
 		String id = change.id();
 		if (this.known != null) {
 			EncodedChange known = this.known.get(id);
@@ -151,10 +178,26 @@ final class Subscription {
 	 */
 	void restart(String zeroToken) {
 		this.pending.clear();
+		this.transitions.clear();
 		this.known = null;
 		this.loading = true;
 		this.syncPending = false;
 		this.token = zeroToken;
+	}
+
+	private static int take(LinkedHashMap<String, EncodedChange> from, List<EncodedChange> batch, int bytes,
+			int maxBytes) {
+		var iterator = from.values().iterator();
+		while (iterator.hasNext()) {
+			EncodedChange change = iterator.next();
+			if (!batch.isEmpty() && bytes + change.byteLength() + 1 > maxBytes) {
+				break;
+			}
+			batch.add(change);
+			bytes += change.byteLength() + 1;
+			iterator.remove();
+		}
+		return bytes;
 	}
 
 	void settle(long watermark) {
@@ -168,20 +211,14 @@ final class Subscription {
 	 * change).
 	 * @param watermarkToken the token valid if this frame empties the queue
 	 */
-	SyncFrame drain(int maxBytes, String watermarkToken, int maxPending) {
+	SyncFrame drain(int maxBytes, String watermarkToken, int maxPending, boolean transitionsDue) {
 		String start = this.type.envelopeStart();
 		List<EncodedChange> batch = new ArrayList<>(Math.min(this.pending.size(), 64));
 		// Type names are ASCII, so the envelope's length is its byte length.
 		int bytes = start.length() + ENVELOPE_END_MAX;
-		var iterator = this.pending.values().iterator();
-		while (iterator.hasNext()) {
-			EncodedChange change = iterator.next();
-			if (!batch.isEmpty() && bytes + change.byteLength() + 1 > maxBytes) {
-				break;
-			}
-			batch.add(change);
-			bytes += change.byteLength() + 1;
-			iterator.remove();
+		bytes = take(this.pending, batch, bytes, maxBytes);
+		if (transitionsDue && bytes < maxBytes) {
+			bytes = take(this.transitions, batch, bytes, maxBytes);
 		}
 		this.pendingLimit = Math.max(maxPending, Math.min(this.pendingLimit, this.pending.size() + maxPending));
 		boolean emptied = this.pending.isEmpty();

@@ -21,6 +21,7 @@ import io.entanglement.AccessScope;
 import io.entanglement.ForbiddenException;
 import io.entanglement.InvalidRequestException;
 import io.entanglement.MandatoryAccessControl;
+import io.entanglement.NotFoundException;
 import io.entanglement.ObjectKey;
 import io.entanglement.OwnerDecision;
 import io.entanglement.Proposal;
@@ -91,6 +92,10 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private final ProposalService proposals;
 
+	private final TransitionService transitions = new TransitionService();
+
+	private volatile @Nullable SessionNotices notices;
+
 	private volatile @Nullable String epoch;
 
 	private volatile long watermark = -1;
@@ -133,7 +138,23 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
 		this.proposals = new ProposalService(this::store, this.policy, settings.nodeId(), settings.proposalTimeout(),
-				this.scheduler);
+				this.scheduler, new ProposalService.TransitionHooks() {
+
+					@Override
+					public TransitionService.@Nullable Transition active(ObjectKey key, String id,
+							SyncViewer initiator) {
+						return SyncManager.this.transitions.find(key, id, initiator);
+					}
+
+					@Override
+					public void ended(TransitionService.Transition transition, TransitionService.Reason reason) {
+						finish(transition, reason);
+					}
+
+				});
+		long sweepTransitions = Math.max(50, settings.transitionTtl().toMillis() / 4);
+		this.scheduler.scheduleWithFixedDelay(this::expireTransitions, sweepTransitions, sweepTransitions,
+				TimeUnit.MILLISECONDS);
 		long purgeEvery = Math.min(settings.tombstoneRetention().toMillis(), TimeUnit.HOURS.toMillis(1));
 		this.scheduler.scheduleWithFixedDelay(this::purgeTombstones, purgeEvery, purgeEvery, TimeUnit.MILLISECONDS);
 	}
@@ -260,7 +281,14 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				this.watermark = Math.max(watermark(), first.seq());
 			}
 		}
-		// Flushing after the whole fan-out puts the changes of one commit in one batch.
+		flushTouched();
+	}
+
+	/**
+	 * Flush every outbox the current dispatcher task queued changes in: after the whole
+	 * fan-out, so the changes of one commit go in one batch.
+	 */
+	private void flushTouched() {
 		for (SessionOutbox outbox : this.touched) {
 			outbox.touched = false;
 			outbox.flushSoon();
@@ -307,6 +335,17 @@ public class SyncManager implements InitializingBean, DisposableBean {
 						"Failed to queue " + current.key() + " for session " + subscription.outbox.viewer().sessionId(),
 						ex);
 			}
+		}
+		TransitionService.Transition transition = this.transitions.of(current.key());
+		// A commit the transition already built on (its fan-out lagging behind) does not
+		// end it.
+		if (transition != null && current.version() > transition.current.version()
+				&& this.transitions.end(transition)) {
+			// The transition's own proposal commits it; any other commit breaks it.
+			boolean committed = transition.committing && !deleted;
+			fanOutTransitionEnd(type, transition,
+					committed ? TransitionService.Reason.COMMITTED : TransitionService.Reason.BROKEN,
+					deleted ? transition.current : current);
 		}
 	}
 
@@ -360,6 +399,139 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			outbox.touched = true;
 			this.touched.add(outbox);
 		}
+	}
+
+	// -- Transitions --------------------------------------------------------------------
+
+	/**
+	 * Show other viewers a change before it is committed: the state goes, coalesced and
+	 * rate-capped, to the sessions that may see the object, never to the initiator's own
+	 * session, and is never stored. A proposal carrying the same transition id commits
+	 * it.
+	 * @param initiator who drives the transition
+	 * @param typeName the type name
+	 * @param id the object id
+	 * @param transitionId the initiator's transition id
+	 * @param state the attributes shown over the object
+	 * @throws SyncException if the type or object is unknown or invisible to the
+	 * initiator, the state is invalid, the initiator may not propose the change, or the
+	 * transition id belongs to another session
+	 */
+	public void transition(SyncViewer initiator, String typeName, String id, String transitionId,
+			Map<String, @Nullable Object> state) {
+		SyncType type = this.types.get(typeName);
+		if (type == null) {
+			throw new UnknownTypeException(typeName);
+		}
+		if (transitionId.isEmpty() || transitionId.length() > 100) {
+			throw new InvalidRequestException("'transition' must be a string of 1 to 100 characters");
+		}
+		ProposalService.validate(type.store(), state);
+		SyncChange current = type.store().find(id);
+		if (current == null || !this.policy.maySee(initiator, current)) {
+			throw new NotFoundException("No " + typeName + " '" + id + "'");
+		}
+		if (!this.policy.mayPropose(initiator, current,
+				new Proposal(transitionId, typeName, id, null, state, false, transitionId))) {
+			throw new ForbiddenException("You may not change " + current.key());
+		}
+		TransitionService.Transition replaced = this.transitions.update(current.key(), transitionId, initiator, state,
+				current);
+		if (replaced != null) {
+			this.dispatcher.execute(() -> {
+				fanOutTransitionEnd(type, replaced, TransitionService.Reason.BROKEN, replaced.current);
+				flushTouched();
+			});
+		}
+		TransitionService.Transition transition = this.transitions.of(current.key());
+		if (transition != null && transition.id.equals(transitionId)
+				&& transition.scheduled.compareAndSet(false, true)) {
+			// Updates arriving before the fan-out runs are coalesced into it.
+			this.dispatcher.execute(() -> {
+				transition.scheduled.set(false);
+				fanOutTransition(type, transition);
+				flushTouched();
+			});
+		}
+	}
+
+	private void fanOutTransition(SyncType type, TransitionService.Transition transition) {
+		if (this.transitions.of(transition.key) != transition) {
+			return;
+		}
+		SyncChange current = transition.current;
+		SyncChange overlay = transition.overlay(current);
+		EncodedChange encoded = this.encoder.encodeTransition(current, transition.id, transition.initiator.name(),
+				transition.state);
+		List<@Nullable SyncChange> states = new ArrayList<>(2);
+		states.add(current);
+		states.add(overlay);
+		for (Subscription subscription : type.candidates(states, null)) {
+			SyncViewer viewer = subscription.outbox.viewer();
+			if (viewer.sessionId().equals(transition.initiator.sessionId())) {
+				continue;
+			}
+			// Shown only to viewers who may see the object both as it is and as it would
+			// be: a transition may not carry an object past a label.
+			if (mayHold(subscription, current) && this.policy.maySee(viewer, overlay)) {
+				offer(subscription, encoded);
+			}
+		}
+	}
+
+	private void fanOutTransitionEnd(SyncType type, TransitionService.Transition transition,
+			TransitionService.Reason reason, SyncChange current) {
+		EncodedChange encoded = this.encoder.encodeTransitionEnd(current, transition.id, reason.wireName());
+		List<@Nullable SyncChange> states = new ArrayList<>(2);
+		states.add(current);
+		states.add(transition.current);
+		for (Subscription subscription : type.candidates(states, null)) {
+			if (subscription.outbox.viewer().sessionId().equals(transition.initiator.sessionId())) {
+				continue;
+			}
+			if (mayHold(subscription, current) || mayHold(subscription, transition.current)) {
+				offer(subscription, encoded);
+			}
+		}
+		SessionNotices notices = this.notices;
+		if (notices != null
+				&& (reason == TransitionService.Reason.BROKEN || reason == TransitionService.Reason.EXPIRED)) {
+			notices.transitionBroken(transition.initiator, transition.key, transition.id, reason.wireName());
+		}
+	}
+
+	/**
+	 * End a transition outside a commit, unless it already ended.
+	 */
+	private void finish(TransitionService.Transition transition, TransitionService.Reason reason) {
+		if (!this.transitions.end(transition)) {
+			return;
+		}
+		SyncType type = this.types.get(transition.key.type());
+		if (type != null) {
+			this.dispatcher.execute(() -> {
+				fanOutTransitionEnd(type, transition, reason, transition.current);
+				flushTouched();
+			});
+		}
+	}
+
+	private void expireTransitions() {
+		long now = System.nanoTime();
+		long ttl = this.settings.transitionTtl().toNanos();
+		for (TransitionService.Transition transition : this.transitions.all()) {
+			if (!transition.committing && now - transition.lastActivityNanos > ttl) {
+				finish(transition, TransitionService.Reason.EXPIRED);
+			}
+		}
+	}
+
+	/**
+	 * Connect the channel that tells sessions about their transitions.
+	 * @param notices the channel
+	 */
+	public void notices(SessionNotices notices) {
+		this.notices = notices;
 	}
 
 	// -- Proposals ----------------------------------------------------------------------
@@ -517,6 +689,20 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 */
 	public void close(SessionOutbox outbox) {
 		outbox.close().forEach(this::forget);
+		closed(outbox.viewer());
+	}
+
+	/**
+	 * A session ended: the transitions it drove end as broken, so no viewer keeps its
+	 * overlay.
+	 * @param viewer the session
+	 */
+	public void closed(SyncViewer viewer) {
+		for (TransitionService.Transition transition : this.transitions.all()) {
+			if (transition.initiator.sessionId().equals(viewer.sessionId())) {
+				finish(transition, TransitionService.Reason.BROKEN);
+			}
+		}
 	}
 
 	private void forget(Subscription subscription) {

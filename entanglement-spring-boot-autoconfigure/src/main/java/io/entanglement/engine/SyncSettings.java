@@ -15,10 +15,20 @@ import org.springframework.util.Assert;
  * @param tombstoneRetention how long deletes stay available to catch-up
  * @param nodeId the id of this node, owner of objects without another owner
  * @param proposalTimeout how long a user owner has to answer a forwarded proposal
+ * @param transitionTtl how long a transition lives without activity
+ * @param transitionMaxRate how many frames of transition updates a session receives per
+ * second at most
  * @author Entanglement
  */
 public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int maxPending, int maxWriteBytes,
-		Duration tombstoneRetention, String nodeId, Duration proposalTimeout) {
+		Duration tombstoneRetention, String nodeId, Duration proposalTimeout, Duration transitionTtl,
+		int transitionMaxRate) {
+
+	/** The default transition time to live. */
+	public static final Duration DEFAULT_TRANSITION_TTL = Duration.ofSeconds(10);
+
+	/** The default transition rate per session. */
+	public static final int DEFAULT_TRANSITION_MAX_RATE = 20;
 
 	/**
 	 * Validate the settings.
@@ -32,6 +42,24 @@ public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int m
 		Assert.isTrue(!proposalTimeout.isNegative() && !proposalTimeout.isZero(), "'proposalTimeout' must be positive");
 		Assert.isTrue(!tombstoneRetention.isNegative() && !tombstoneRetention.isZero(),
 				"'tombstoneRetention' must be positive");
+		Assert.isTrue(!transitionTtl.isNegative() && !transitionTtl.isZero(), "'transitionTtl' must be positive");
+		Assert.isTrue(transitionMaxRate > 0, "'transitionMaxRate' must be positive");
+	}
+
+	/**
+	 * Settings with the default transition settings.
+	 * @param flushInterval minimum time between two flushes to one session
+	 * @param maxBytesPerSecond byte budget per session, zero for none
+	 * @param maxPending distinct pending objects per subscription before it is reset
+	 * @param maxWriteBytes target size of one network write
+	 * @param tombstoneRetention how long deletes stay available to catch-up
+	 * @param nodeId the id of this node
+	 * @param proposalTimeout how long a user owner has to answer a forwarded proposal
+	 */
+	public SyncSettings(Duration flushInterval, long maxBytesPerSecond, int maxPending, int maxWriteBytes,
+			Duration tombstoneRetention, String nodeId, Duration proposalTimeout) {
+		this(flushInterval, maxBytesPerSecond, maxPending, maxWriteBytes, tombstoneRetention, nodeId, proposalTimeout,
+				DEFAULT_TRANSITION_TTL, DEFAULT_TRANSITION_MAX_RATE);
 	}
 
 	/**
@@ -41,6 +69,10 @@ public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int m
 	public static SyncSettings defaults() {
 		return new SyncSettings(Duration.ZERO, 0, 10_000, 32 * 1024, Duration.ofDays(7), "node",
 				Duration.ofSeconds(10));
+	}
+
+	long transitionIntervalNanos() {
+		return 1_000_000_000L / this.transitionMaxRate;
 	}
 
 	long flushIntervalNanos() {

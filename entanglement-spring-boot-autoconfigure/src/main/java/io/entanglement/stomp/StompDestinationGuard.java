@@ -40,8 +40,8 @@ public final class StompDestinationGuard implements ChannelInterceptor {
 	private static final Set<String> USER_QUEUES = Set.of("/user" + StompReplies.REPLIES,
 			"/user" + StompOwnerChannel.REQUESTS);
 
-	private static final Pattern SEND = Pattern
-		.compile("/app/entanglement/(?:[A-Za-z0-9_-]{1,100}/(?:propose|owner)|requests/[A-Za-z0-9_-]{1,100})");
+	private static final Pattern SEND = Pattern.compile(
+			"/app/entanglement/(?:[A-Za-z0-9_-]{1,100}/(?:propose|owner|transition)|requests/[A-Za-z0-9_-]{1,100})");
 
 	private static final String CONNECTED = StompDestinationGuard.class.getName() + ".CONNECTED";
 

@@ -44,6 +44,10 @@ public final class StompProposalHandler extends InboundChannelHandler {
 
 	private static final Pattern PROPOSE = Pattern.compile("/app/entanglement/([A-Za-z0-9_-]{1,100})/propose");
 
+	private static final Pattern TRANSITION = Pattern.compile("/app/entanglement/([A-Za-z0-9_-]{1,100})/transition");
+
+	private static final Set<String> TRANSITION_FIELDS = Set.of("id", "transition", "state");
+
 	private static final Pattern OWNER = Pattern.compile("/app/entanglement/([A-Za-z0-9_-]{1,100})/owner");
 
 	private static final Set<String> OWNER_FIELDS = Set.of("requestId", "id", "baseVersion", "owner");
@@ -118,6 +122,22 @@ public final class StompProposalHandler extends InboundChannelHandler {
 				this.manager.changeOwner(viewer, requestId, owner.group(1), id, baseVersion(body), newOwner.asString())
 					.whenComplete((reply, failure) -> this.replies.reply(sessionId, user, reply));
 			}
+			else if (TRANSITION.matcher(destination).matches()) {
+				Matcher transition = TRANSITION.matcher(destination);
+				transition.matches();
+				onlyFields(body, TRANSITION_FIELDS);
+				String id = id(body);
+				if (id == null) {
+					throw new InvalidRequestException("A transition needs the 'id' of an object");
+				}
+				String transitionId = transitionId(body.get("transition"));
+				try {
+					this.manager.transition(viewer, transition.group(1), id, transitionId, state(body.get("state")));
+				}
+				catch (SyncException ex) {
+					this.replies.transitionRejected(sessionId, user, transition.group(1), id, transitionId, ex, null);
+				}
+			}
 			else if (answer.matches()) {
 				requestId = answer.group(1);
 				ProposalReply reply = this.manager.answer(viewer, requestId, decision(body));
@@ -176,10 +196,17 @@ public final class StompProposalHandler extends InboundChannelHandler {
 			delete = deleteNode.asBoolean();
 		}
 		JsonNode transition = body.get("transition");
-		if (transition != null && !transition.isNull()) {
-			throw new InvalidRequestException("Transitions are not supported by this server");
+		String transitionId = (transition != null && !transition.isNull()) ? transitionId(transition) : null;
+		return new Proposal(requestId, type, id, baseVersion, state(body.get("state")), delete, transitionId);
+	}
+
+	private static String transitionId(@Nullable JsonNode node) {
+		if (node == null || !node.isString() || node.asString().isEmpty()
+				|| node.asString().length() > MAX_REQUEST_ID) {
+			throw new InvalidRequestException(
+					"'transition' must be a string of 1 to " + MAX_REQUEST_ID + " characters");
 		}
-		return new Proposal(requestId, type, id, baseVersion, state(body.get("state")), delete);
+		return node.asString();
 	}
 
 	private static @Nullable String id(JsonNode body) {

@@ -95,6 +95,30 @@ public final class StompReplies {
 		send(sessionId, user, body);
 	}
 
+	/**
+	 * Tell a session its transition was refused or ended without being committed.
+	 * @param sessionId the session
+	 * @param user its principal, if any
+	 * @param type the type name
+	 * @param id the object id
+	 * @param transition the transition id
+	 * @param ex why: {@code transition-broken} when it ended, another code when refused
+	 * @param reason for an ended transition, how it ended ({@code broken} or
+	 * {@code expired})
+	 */
+	public void transitionRejected(String sessionId, @Nullable Principal user, String type, @Nullable String id,
+			@Nullable String transition, SyncException ex, @Nullable String reason) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		putIfPresent(body, "transition", transition);
+		body.put("type", type);
+		putIfPresent(body, "id", id);
+		body.put("status", "rejected");
+		body.put("code", ex.getCode());
+		putIfPresent(body, "reason", reason);
+		body.put("message", ex.getMessage());
+		send(sessionId, user, body);
+	}
+
 	private static void putIfPresent(Map<String, Object> map, String key, @Nullable Object value) {
 		if (value != null) {
 			map.put(key, value);

@@ -131,6 +131,9 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 		if (outbox != null) {
 			this.manager.close(outbox);
 		}
+		else {
+			this.manager.closed(new SyncViewer(sessionId, null));
+		}
 	}
 
 	/**

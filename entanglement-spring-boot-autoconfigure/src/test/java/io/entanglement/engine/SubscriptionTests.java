@@ -200,8 +200,9 @@ class SubscriptionTests {
 
 		void flush(int maxBytes) {
 			this.subscription.settle(this.seq);
-			if (this.subscription.hasWork()) {
-				receive(Batch.of(this.subscription.drain(maxBytes, manager.token(this.seq), Integer.MAX_VALUE / 2)));
+			if (this.subscription.hasWork(true)) {
+				receive(Batch
+					.of(this.subscription.drain(maxBytes, manager.token(this.seq), Integer.MAX_VALUE / 2, true)));
 			}
 		}
 
@@ -217,7 +218,7 @@ class SubscriptionTests {
 
 		void finish() {
 			load();
-			while (this.subscription.hasWork()) {
+			while (this.subscription.hasWork(true)) {
 				flush(1024);
 			}
 		}
