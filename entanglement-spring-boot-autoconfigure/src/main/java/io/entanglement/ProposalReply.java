@@ -1,5 +1,7 @@
 package io.entanglement;
 
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,10 +15,27 @@ import org.jspecify.annotations.Nullable;
  * @param code why it was rejected
  * @param message a human-readable explanation, when rejected
  * @param current the object's current state, sent back with a {@code conflict}
+ * @param result what a call returned, for types that answer calls
  * @author Entanglement
  */
 public record ProposalReply(String requestId, String status, @Nullable String id, @Nullable Long version,
-		@Nullable String code, @Nullable String message, @Nullable SyncChange current) {
+		@Nullable String code, @Nullable String message, @Nullable SyncChange current,
+		@Nullable Map<String, @Nullable Object> result) {
+
+	/**
+	 * A reply without a call result.
+	 * @param requestId the proposer's correlation id
+	 * @param status {@code accepted} or {@code rejected}
+	 * @param id the object id, when accepted
+	 * @param version the object's version after the change, when accepted
+	 * @param code why it was rejected
+	 * @param message a human-readable explanation, when rejected
+	 * @param current the object's current state, sent back with a {@code conflict}
+	 */
+	public ProposalReply(String requestId, String status, @Nullable String id, @Nullable Long version,
+			@Nullable String code, @Nullable String message, @Nullable SyncChange current) {
+		this(requestId, status, id, version, code, message, current, null);
+	}
 
 	/** The status of an accepted proposal. */
 	public static final String ACCEPTED = "accepted";
@@ -33,6 +52,19 @@ public record ProposalReply(String requestId, String status, @Nullable String id
 	 */
 	public static ProposalReply accepted(String requestId, String id, long version) {
 		return new ProposalReply(requestId, ACCEPTED, id, version, null, null, null);
+	}
+
+	/**
+	 * An accepted call, with its result.
+	 * @param requestId the correlation id
+	 * @param id the id of the call
+	 * @param version its version
+	 * @param result what the call returned
+	 * @return the reply
+	 */
+	public static ProposalReply accepted(String requestId, String id, long version,
+			Map<String, @Nullable Object> result) {
+		return new ProposalReply(requestId, ACCEPTED, id, version, null, null, null, result);
 	}
 
 	/**

@@ -21,6 +21,64 @@ public interface SyncStore {
 	String type();
 
 	/**
+	 * Whether the store's changes are captured in the transactions that make them and
+	 * numbered in the database's change log, so catch-up survives restarts. Stores that
+	 * are not durable publish their changes through the {@link StoreContext} and are
+	 * caught up within the node's lifetime; after a restart, resuming clients get a reset
+	 * and a fresh snapshot.
+	 * @return {@code false} by default
+	 */
+	default boolean durable() {
+		return false;
+	}
+
+	/**
+	 * Called once when the store is registered with the engine.
+	 * @param context how to publish changes and learn of users leaving
+	 */
+	default void attach(StoreContext context) {
+	}
+
+	/**
+	 * Whether pending changes of one object coalesce into its newest state (the default),
+	 * or every version reaches every subscriber, in order. A subscriber too far behind is
+	 * reset either way.
+	 * @return {@code true} to coalesce
+	 */
+	default boolean coalesce() {
+		return true;
+	}
+
+	/**
+	 * When a session has pending changes of several types, those of higher priority go
+	 * first.
+	 * @return the priority, {@code 0} by default
+	 */
+	default int priority() {
+		return 0;
+	}
+
+	/**
+	 * Types whose objects this type's objects refer to, and which a session that
+	 * subscribes to both must receive first: a session's snapshot or catch-up of this
+	 * type waits until those of these types have been sent, so a client can keep
+	 * referential integrity.
+	 * @return the parent types, none by default
+	 */
+	default Set<String> parentTypes() {
+		return Set.of();
+	}
+
+	/**
+	 * Whether an accepted proposal's reply carries the resulting state, as a call's
+	 * result.
+	 * @return {@code false} by default
+	 */
+	default boolean repliesWithState() {
+		return false;
+	}
+
+	/**
 	 * The current state of every object of the type.
 	 * @return one upsert per object
 	 */

@@ -60,6 +60,15 @@ final class SampleObjects implements SyncStore {
 		return Collections.unmodifiableMap(state);
 	}
 
+	/**
+	 * Benchmarks number their commits on the database clock, as a transactional capture
+	 * would.
+	 */
+	@Override
+	public boolean durable() {
+		return true;
+	}
+
 	@Override
 	public String type() {
 		return TYPE;

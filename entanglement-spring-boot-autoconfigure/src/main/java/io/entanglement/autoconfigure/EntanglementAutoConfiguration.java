@@ -9,6 +9,7 @@ import java.util.function.Function;
 import io.entanglement.AccessChanges;
 import io.entanglement.MandatoryAccessControl;
 import io.entanglement.SyncPolicy;
+import io.entanglement.SyncStore;
 import io.entanglement.SyncViewer;
 import io.entanglement.engine.CompositeSyncPolicy;
 import io.entanglement.engine.ChangeEncoder;
@@ -24,6 +25,7 @@ import org.flywaydb.core.Flyway;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -71,6 +73,15 @@ public final class EntanglementAutoConfiguration {
 		// another.
 		SyncPolicy policy = new CompositeSyncPolicy(policies.orderedStream().toList());
 		return new SyncManager(policy, mandatoryAccessControl, changeLog, encoder, settings);
+	}
+
+	/**
+	 * Every {@link SyncStore} bean (ephemeral stores, application stores) is registered
+	 * under its type name once all singletons exist.
+	 */
+	@Bean
+	SmartInitializingSingleton entanglementStoreRegistrar(ObjectProvider<SyncStore> stores, SyncManager syncManager) {
+		return () -> stores.orderedStream().forEach(syncManager::register);
 	}
 
 	@Bean

@@ -17,6 +17,8 @@ public final class CommitTicket implements Comparable<CommitTicket> {
 
 	private static final AtomicLong ids = new AtomicLong();
 
+	final SyncClock clock;
+
 	private final long seq;
 
 	private final long id = ids.incrementAndGet();
@@ -37,7 +39,8 @@ public final class CommitTicket implements Comparable<CommitTicket> {
 
 	boolean done;
 
-	CommitTicket(long seq) {
+	CommitTicket(SyncClock clock, long seq) {
+		this.clock = clock;
 		this.seq = seq;
 	}
 

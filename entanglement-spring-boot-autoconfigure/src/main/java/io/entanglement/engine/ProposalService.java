@@ -143,8 +143,9 @@ final class ProposalService {
 			if (!this.policy.mayPropose(proposer, null, proposal)) {
 				throw new ForbiddenException("You may not create " + proposal.type() + " objects");
 			}
-			reply.complete(applied(proposal.requestId(),
-					store.apply(new StoreWrite(null, null, proposal.state(), false, proposer.name()))));
+			SyncChange created = store.apply(new StoreWrite(null, null, proposal.state(), false, proposer.name()));
+			reply.complete(store.repliesWithState() ? ProposalReply.accepted(proposal.requestId(), created.key().id(),
+					created.version(), created.state()) : applied(proposal.requestId(), created));
 			return;
 		}
 		SyncChange current = visible(store, proposer, proposal.id());

@@ -1,6 +1,8 @@
 package io.entanglement.engine;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +153,7 @@ public final class SessionOutbox {
 	 * fresh snapshot instead.
 	 */
 	private void restartLocked(Subscription subscription) {
-		subscription.restart(this.manager.token(0));
+		subscription.restart(subscription.type.clock().token(0));
 		this.manager.load(subscription, null, true);
 	}
 
@@ -223,6 +225,46 @@ public final class SessionOutbox {
 		}
 	}
 
+	/**
+	 * The subscriptions in the order they are served: higher priority first, then in
+	 * turn.
+	 */
+	private Iterable<Subscription> inOrder() {
+		Collection<Subscription> all = this.subscriptions.values();
+		int priority = Integer.MIN_VALUE;
+		boolean ordered = true;
+		for (Subscription subscription : all) {
+			if (subscription.type.priority() > priority && priority != Integer.MIN_VALUE) {
+				ordered = false;
+				break;
+			}
+			priority = subscription.type.priority();
+		}
+		if (ordered) {
+			return all;
+		}
+		List<Subscription> sorted = new ArrayList<>(all);
+		sorted.sort(Comparator.comparingInt((Subscription subscription) -> subscription.type.priority()).reversed());
+		return sorted;
+	}
+
+	/**
+	 * Whether a subscription must wait for this session's subscriptions to its parent
+	 * types: until their snapshot or catch-up has been sent.
+	 */
+	private boolean waitsForParents(Subscription subscription) {
+		if (subscription.type.parentTypes().isEmpty()) {
+			return false;
+		}
+		for (Subscription other : this.subscriptions.values()) {
+			if (other != subscription && subscription.type.parentTypes().contains(other.type.name())
+					&& (other.loading || other.syncPending)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private boolean transitionsWaitingLocked() {
 		for (Subscription subscription : this.subscriptions.values()) {
 			if (subscription.hasTransitionsWaiting()) {
@@ -233,8 +275,6 @@ public final class SessionOutbox {
 	}
 
 	private List<SyncFrame> drainLocked() {
-		long watermark = this.manager.watermark();
-		String watermarkToken = this.manager.token(watermark);
 		long rate = this.manager.settings().maxBytesPerSecond();
 		int maxWrite = this.manager.settings().maxWriteBytes();
 		int budget = (rate > 0) ? (int) Math.min(maxWrite, Math.max(1, this.allowance)) : maxWrite;
@@ -244,7 +284,13 @@ public final class SessionOutbox {
 		long now = System.nanoTime();
 		boolean transitionsDue = now - this.nextTransitionNanos >= 0;
 		boolean transitionsSent = false;
-		for (Subscription subscription : this.subscriptions.values()) {
+		for (Subscription subscription : inOrder()) {
+			if (waitsForParents(subscription)) {
+				continue;
+			}
+			SyncClock clock = subscription.type.clock();
+			long watermark = clock.watermark();
+			String watermarkToken = clock.token(watermark);
 			subscription.settle(watermark);
 			while (subscription.hasWork(transitionsDue) && (frames.isEmpty() || written < budget)) {
 				transitionsSent |= transitionsDue && !subscription.transitions.isEmpty();

@@ -143,11 +143,13 @@ final class Subscription {
 			}
 			this.known.put(id, change);
 		}
-		EncodedChange queued = this.pending.get(id);
+		// A type that does not coalesce keeps every version pending, in order.
+		String slot = this.type.coalesces() ? id : id + '\u0001' + change.version();
+		EncodedChange queued = this.pending.get(slot);
 		if (queued != null && !supersedes(change, queued)) {
 			return false;
 		}
-		this.pending.put(id, change);
+		this.pending.put(slot, change);
 		return true;
 	}
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import io.entanglement.AccessScope;
@@ -29,6 +29,7 @@ import io.entanglement.ProposalReply;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncException;
 import io.entanglement.SyncPolicy;
+import io.entanglement.StoreContext;
 import io.entanglement.SyncStore;
 import io.entanglement.SyncViewer;
 import io.entanglement.UnknownTypeException;
@@ -74,7 +75,13 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private final Map<String, SyncType> types = new ConcurrentHashMap<>();
 
-	private final ConcurrentSkipListSet<CommitTicket> openTickets = new ConcurrentSkipListSet<>();
+	/** Numbers the commits of types stored in the database. */
+	private final SyncClock clock;
+
+	/** Numbers the changes of types held in memory, for the node's lifetime. */
+	private final MemoryChangeLog memoryLog = new MemoryChangeLog();
+
+	private final SyncClock memoryClock = new SyncClock(this.memoryLog);
 
 	/**
 	 * Confined to the dispatcher thread: outboxes to flush once the current fan-out is
@@ -94,15 +101,12 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private final TransitionService transitions = new TransitionService();
 
+	/** The open sessions of each user, to tell stores when a user's last one closes. */
+	private final Map<String, Set<String>> sessionsByUser = new ConcurrentHashMap<>();
+
+	private final List<Consumer<String>> userLeftListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	private volatile @Nullable SessionNotices notices;
-
-	private volatile @Nullable String epoch;
-
-	private volatile long watermark = -1;
-
-	private volatile Token currentToken = new Token(-1, "");
-
-	private volatile long maxAllocated;
 
 	/**
 	 * Create a manager.
@@ -127,6 +131,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			ChangeEncoder encoder, SyncSettings settings) {
 		this.policy = (mac != null) ? new MandatoryAccessPolicy(policy, mac, this::labelAttribute) : policy;
 		this.changeLog = changeLog;
+		this.clock = new SyncClock(changeLog);
 		this.encoder = encoder;
 		this.settings = settings;
 		this.dispatcher = Executors.newSingleThreadExecutor(threads("entanglement-dispatch-", true));
@@ -166,10 +171,74 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	public void register(SyncStore store) {
 		Assert.isTrue(TYPE_NAME.matcher(store.type()).matches(),
 				() -> "Type name '" + store.type() + "' must be 1 to 100 letters, digits, '-' or '_'");
-		SyncType previous = this.types.putIfAbsent(store.type(),
-				new SyncType(store, this.encoder, this.policy.audience(store.type())));
+		SyncType previous = this.types.putIfAbsent(store.type(), new SyncType(store, this.encoder,
+				this.policy.audience(store.type()), store.durable() ? this.clock : this.memoryClock));
 		Assert.state(previous == null || previous.store() == store,
 				() -> "Type '" + store.type() + "' is registered twice");
+		if (previous == null) {
+			store.attach(new Context(store));
+		}
+	}
+
+	/**
+	 * Publish the changes of a store that is not durable: numbered in memory for catch-up
+	 * within the node's lifetime, then fanned out like committed changes.
+	 */
+	private void publish(SyncStore store, List<SyncChange> changes, List<@Nullable SyncChange> previous) {
+		Assert.state(!store.durable(), () -> "Type '" + store.type()
+				+ "' is durable: its changes are captured in the transactions that make them");
+		for (SyncChange change : changes) {
+			Assert.isTrue(change.key().type().equals(store.type()),
+					() -> "Store '" + store.type() + "' cannot publish " + change.key());
+		}
+		CommitTicket ticket;
+		synchronized (this.memoryLog) {
+			long seq = this.memoryLog.next();
+			ticket = this.memoryClock.begin(seq);
+			this.memoryLog.record(seq, changes);
+		}
+		committed(ticket, changes, previous);
+	}
+
+	/**
+	 * What a registered store is offered.
+	 */
+	private final class Context implements StoreContext {
+
+		private final SyncStore store;
+
+		Context(SyncStore store) {
+			this.store = store;
+		}
+
+		@Override
+		public void publish(List<SyncChange> changes, List<@Nullable SyncChange> previous) {
+			SyncManager.this.publish(this.store, changes, previous);
+		}
+
+		@Override
+		public void onUserLeft(Consumer<String> listener) {
+			SyncManager.this.userLeftListeners.add(listener);
+		}
+
+		@Override
+		public void every(java.time.Duration period, Runnable task) {
+			long millis = Math.max(1, period.toMillis());
+			SyncManager.this.scheduler.scheduleWithFixedDelay(() -> {
+				try {
+					task.run();
+				}
+				catch (RuntimeException ex) {
+					logger.error("Scheduled task of type '" + this.store.type() + "' failed", ex);
+				}
+			}, millis, millis, TimeUnit.MILLISECONDS);
+		}
+
+		@Override
+		public String nodeId() {
+			return SyncManager.this.settings.nodeId();
+		}
+
 	}
 
 	/**
@@ -189,12 +258,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return the ticket to complete after the transaction
 	 */
 	public CommitTicket begin(long seq) {
-		CommitTicket ticket = new CommitTicket(seq);
-		this.openTickets.add(ticket);
-		synchronized (this.openTickets) {
-			this.maxAllocated = Math.max(this.maxAllocated, seq);
-		}
-		return ticket;
+		return this.clock.begin(seq);
 	}
 
 	/**
@@ -259,12 +323,13 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private void complete(CommitTicket ticket, @Nullable List<EncodedChange> changes) {
 		ticket.changes = changes;
 		ticket.done = true;
-		while (!this.openTickets.isEmpty()) {
-			CommitTicket first = this.openTickets.first();
+		SyncClock clock = ticket.clock;
+		while (!clock.openTickets.isEmpty()) {
+			CommitTicket first = clock.openTickets.first();
 			if (!first.done) {
 				break;
 			}
-			this.openTickets.pollFirst();
+			clock.openTickets.pollFirst();
 			if (first.changes != null) {
 				this.metrics.commits.increment();
 				List<EncodedChange> committed = first.changes;
@@ -278,7 +343,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				}
 				// Only a committed number moves the watermark: a rolled-back one is
 				// reused.
-				this.watermark = Math.max(watermark(), first.seq());
+				clock.advance(first.seq());
 			}
 		}
 		flushTouched();
@@ -643,8 +708,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			throw new ForbiddenException("You may not subscribe to " + typeName);
 		}
 		ResumeToken token = (since != null) ? ResumeToken.parse(since) : null;
-		Subscription subscription = outbox.add(subscriptionId, type, (token != null) ? token.toString() : token(0),
-				Map.copyOf(filter));
+		Subscription subscription = outbox.add(subscriptionId, type,
+				(token != null) ? token.toString() : type.clock().token(0), Map.copyOf(filter));
 		if (subscription == null) {
 			throw new InvalidRequestException("Subscription id '" + subscriptionId + "' is already in use");
 		}
@@ -703,6 +768,37 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				finish(transition, TransitionService.Reason.BROKEN);
 			}
 		}
+		String user = viewer.name();
+		if (user == null) {
+			return;
+		}
+		boolean[] left = new boolean[1];
+		this.sessionsByUser.computeIfPresent(user, (name, sessions) -> {
+			sessions.remove(viewer.sessionId());
+			left[0] = sessions.isEmpty();
+			return left[0] ? null : sessions;
+		});
+		if (left[0]) {
+			for (Consumer<String> listener : this.userLeftListeners) {
+				try {
+					listener.accept(user);
+				}
+				catch (RuntimeException ex) {
+					logger.error("Failed to handle the departure of " + user, ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * A session opened: its user counts as present until its last session closes.
+	 * @param viewer the session
+	 */
+	public void opened(SyncViewer viewer) {
+		String user = viewer.name();
+		if (user != null) {
+			this.sessionsByUser.computeIfAbsent(user, (name) -> ConcurrentHashMap.newKeySet()).add(viewer.sessionId());
+		}
 	}
 
 	private void forget(Subscription subscription) {
@@ -727,10 +823,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			return;
 		}
 		SyncStore store = subscription.type.store();
-		long from = watermark();
-		long settleSeq = Math.max(this.maxAllocated, from);
+		SyncClock clock = subscription.type.clock();
+		long from = clock.watermark();
+		long settleSeq = Math.max(clock.maxAllocated, from);
 		List<EncodedChange> visible = null;
-		if (since != null && canCatchUp(since, from)) {
+		if (since != null && clock.canCatchUp(since)) {
 			visible = catchUp(subscription, since.seq());
 		}
 		if (visible == null) {
@@ -746,11 +843,6 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		subscription.outbox.loaded(subscription, visible, reset, settleSeq);
 	}
 
-	private boolean canCatchUp(ResumeToken since, long watermark) {
-		return since.seq() > 0 && since.epoch().equals(epoch()) && since.seq() >= this.changeLog.purgedSeq()
-				&& since.seq() <= watermark;
-	}
-
 	/**
 	 * What changed for a subscriber since a sequence number: each changed object once, at
 	 * its current state. An object the subscriber's filter no longer matches is
@@ -762,7 +854,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private @Nullable List<EncodedChange> catchUp(Subscription subscription, long afterSeq) {
 		SyncType type = subscription.type;
 		SyncViewer viewer = subscription.outbox.viewer();
-		List<ChangeLog.Entry> entries = this.changeLog.changesSince(type.name(), afterSeq);
+		List<ChangeLog.Entry> entries = type.clock().changeLog.changesSince(type.name(), afterSeq);
 		List<EncodedChange> changes = new ArrayList<>(entries.size());
 		List<String> live = new ArrayList<>();
 		for (ChangeLog.Entry entry : entries) {
@@ -799,16 +891,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return the watermark
 	 */
 	public long watermark() {
-		long current = this.watermark;
-		if (current < 0) {
-			synchronized (this) {
-				if (this.watermark < 0) {
-					this.watermark = this.changeLog.currentSeq();
-				}
-				current = this.watermark;
-			}
-		}
-		return current;
+		return this.clock.watermark();
 	}
 
 	/**
@@ -817,24 +900,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return the token
 	 */
 	public String token(long seq) {
-		Token cached = this.currentToken;
-		if (cached.seq() == seq) {
-			return cached.value();
-		}
-		String value = epoch() + "." + seq;
-		if (seq == this.watermark) {
-			this.currentToken = new Token(seq, value);
-		}
-		return value;
-	}
-
-	private String epoch() {
-		String current = this.epoch;
-		if (current == null) {
-			current = this.changeLog.epoch();
-			this.epoch = current;
-		}
-		return current;
+		return this.clock.token(seq);
 	}
 
 	// -- Infrastructure -----------------------------------------------------------------
@@ -861,7 +927,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private void purgeTombstones() {
 		try {
-			int purged = this.changeLog.purgeTombstones(Instant.now().minus(this.settings.tombstoneRetention()));
+			Instant before = Instant.now().minus(this.settings.tombstoneRetention());
+			int purged = this.changeLog.purgeTombstones(before) + this.memoryLog.purgeTombstones(before);
 			if (purged > 0 && logger.isDebugEnabled()) {
 				logger.debug("Purged " + purged + " tombstones");
 			}
@@ -892,15 +959,12 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	@Override
 	public void afterPropertiesSet() {
 		try {
-			watermark();
-			epoch();
+			this.clock.watermark();
+			this.clock.epoch();
 		}
 		catch (RuntimeException ex) {
 			throw new ChangeLogUnavailableException(ex);
 		}
-	}
-
-	private record Token(long seq, String value) {
 	}
 
 	private static ThreadFactory threads(String prefix, boolean daemon) {

@@ -39,6 +39,15 @@ final class SyncType {
 
 	private final @Nullable AudienceIndex audience;
 
+	private final SyncClock clock;
+
+	private final boolean coalesces;
+
+	private final int priority;
+
+	/** Asked of the store on first use, when every type is known. */
+	private volatile @Nullable Set<String> parentTypes;
+
 	/**
 	 * The newest encoding of each object, so snapshots and catch-up reuse what live
 	 * fan-out already encoded instead of encoding per subscriber.
@@ -60,8 +69,12 @@ final class SyncType {
 	/** The audience keys each subscription was indexed under. */
 	private final Map<Subscription, Set<String>> keysOf = new ConcurrentHashMap<>();
 
-	SyncType(SyncStore store, ChangeEncoder encoder, @Nullable AudienceIndex audience) {
+	SyncType(SyncStore store, ChangeEncoder encoder, @Nullable AudienceIndex audience, SyncClock clock) {
 		this.name = store.type();
+		this.clock = clock;
+		this.coalesces = store.coalesce();
+		this.priority = store.priority();
+
 		this.store = store;
 		this.audience = audience;
 		this.destination = SyncManager.DESTINATION_PREFIX + this.name;
@@ -70,6 +83,27 @@ final class SyncType {
 
 	String name() {
 		return this.name;
+	}
+
+	boolean coalesces() {
+		return this.coalesces;
+	}
+
+	int priority() {
+		return this.priority;
+	}
+
+	Set<String> parentTypes() {
+		Set<String> parents = this.parentTypes;
+		if (parents == null) {
+			parents = Set.copyOf(this.store.parentTypes());
+			this.parentTypes = parents;
+		}
+		return parents;
+	}
+
+	SyncClock clock() {
+		return this.clock;
 	}
 
 	SyncStore store() {

@@ -62,7 +62,7 @@ public final class EntangledRepositoryPostProcessor implements BeanPostProcessor
 			Entangled entangled = AnnotatedElementUtils.findMergedAnnotation(repository.getRepositoryInterface(),
 					Entangled.class);
 			if (entangled != null) {
-				this.types.register(entangled.value(), repository.getDomainType());
+				this.types.register(entangled, repository.getDomainType());
 			}
 		}
 		if (bean instanceof EntityManagerFactory emf) {

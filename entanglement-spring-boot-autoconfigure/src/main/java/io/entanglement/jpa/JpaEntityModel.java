@@ -125,6 +125,20 @@ final class JpaEntityModel {
 		return this.idAttribute.getName();
 	}
 
+	/**
+	 * The entity classes this entity refers to through its synchronized to-one
+	 * associations.
+	 */
+	Set<Class<?>> referencedClasses() {
+		Set<Class<?>> classes = new java.util.LinkedHashSet<>();
+		this.properties.values().forEach((property) -> {
+			if (property.association()) {
+				classes.add(property.javaType());
+			}
+		});
+		return classes;
+	}
+
 	Set<String> propertyNames() {
 		return this.properties.keySet();
 	}

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.entanglement.ConflictException;
+import io.entanglement.Entangled;
 import io.entanglement.InvalidRequestException;
 import io.entanglement.NotFoundException;
 import io.entanglement.StoreWrite;
@@ -39,8 +40,15 @@ final class JpaSyncStore implements SyncStore {
 
 	private final Supplier<JsonMapper> jsonMapper;
 
+	private final @Nullable Entangled options;
+
+	private final Function<JpaEntityModel, Set<String>> parentTypes;
+
 	JpaSyncStore(JpaEntityModel model, EntityManagerFactory entityManagerFactory, Supplier<String> nodeId,
-			Supplier<JsonMapper> jsonMapper) {
+			Supplier<JsonMapper> jsonMapper, @Nullable Entangled options,
+			Function<JpaEntityModel, Set<String>> parentTypes) {
+		this.options = options;
+		this.parentTypes = parentTypes;
 		this.model = model;
 		this.entityManagerFactory = entityManagerFactory;
 		this.nodeId = nodeId;
@@ -54,6 +62,26 @@ final class JpaSyncStore implements SyncStore {
 	@Override
 	public String type() {
 		return this.model.type();
+	}
+
+	@Override
+	public boolean durable() {
+		return true;
+	}
+
+	@Override
+	public boolean coalesce() {
+		return this.options == null || this.options.coalesce();
+	}
+
+	@Override
+	public int priority() {
+		return (this.options != null) ? this.options.priority() : 0;
+	}
+
+	@Override
+	public Set<String> parentTypes() {
+		return (this.options != null && this.options.parentsFirst()) ? this.parentTypes.apply(this.model) : Set.of();
 	}
 
 	@Override

@@ -1,9 +1,11 @@
 package io.entanglement.jpa;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import io.entanglement.Entangled;
 import io.entanglement.SyncStore;
 import jakarta.persistence.EntityManagerFactory;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +25,8 @@ public final class JpaSyncTypes {
 
 	private final Map<Class<?>, JpaSyncStore> stores = new ConcurrentHashMap<>();
 
+	private final Map<String, Entangled> options = new ConcurrentHashMap<>();
+
 	private volatile @Nullable EntityManagerFactory entityManagerFactory;
 
 	private volatile @Nullable Consumer<SyncStore> listener;
@@ -36,7 +40,9 @@ public final class JpaSyncTypes {
 		this.classesByType.forEach(this::createStore);
 	}
 
-	void register(String type, Class<?> entityClass) {
+	void register(Entangled entangled, Class<?> entityClass) {
+		String type = entangled.value();
+		this.options.putIfAbsent(type, entangled);
 		Class<?> previous = this.classesByType.putIfAbsent(type, entityClass);
 		Assert.state(previous == null || previous == entityClass, () -> "Type '" + type + "' is used by both "
 				+ previous.getName() + " and " + entityClass.getName() + "; @Entangled type names must be unique");
@@ -52,7 +58,8 @@ public final class JpaSyncTypes {
 		}
 		JpaEntityModel model = new JpaEntityModel(type, emf.getMetamodel().entity(entityClass),
 				emf.getPersistenceUnitUtil());
-		JpaSyncStore store = new JpaSyncStore(model, emf, () -> this.nodeId, () -> this.jsonMapper);
+		JpaSyncStore store = new JpaSyncStore(model, emf, () -> this.nodeId, () -> this.jsonMapper,
+				this.options.get(type), this::parentTypes);
 		this.stores.put(entityClass, store);
 		Consumer<SyncStore> current = this.listener;
 		if (current != null) {
@@ -71,6 +78,19 @@ public final class JpaSyncTypes {
 		this.jsonMapper = jsonMapper;
 		this.listener = listener;
 		this.stores.values().forEach(listener);
+	}
+
+	/**
+	 * The synchronized types a model refers to.
+	 */
+	private Set<String> parentTypes(JpaEntityModel model) {
+		Set<String> parents = new java.util.LinkedHashSet<>();
+		this.classesByType.forEach((type, entityClass) -> {
+			if (model.referencedClasses().contains(entityClass) && !type.equals(model.type())) {
+				parents.add(type);
+			}
+		});
+		return parents;
 	}
 
 	@Nullable JpaSyncStore store(Class<?> entityClass) {

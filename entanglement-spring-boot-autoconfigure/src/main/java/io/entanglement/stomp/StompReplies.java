@@ -65,6 +65,7 @@ public final class StompReplies {
 		putIfPresent(body, "version", reply.version());
 		putIfPresent(body, "code", reply.code());
 		putIfPresent(body, "message", reply.message());
+		putIfPresent(body, "result", reply.result());
 		SyncChange current = reply.current();
 		if (current != null) {
 			Map<String, Object> state = new LinkedHashMap<>();

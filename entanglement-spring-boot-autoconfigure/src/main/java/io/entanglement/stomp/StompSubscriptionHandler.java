@@ -74,7 +74,8 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 		switch (type) {
 			case SUBSCRIBE -> subscribe(message, sessionId);
 			case UNSUBSCRIBE -> unsubscribe(headers, sessionId);
-			case DISCONNECT -> disconnect(sessionId);
+			case CONNECT -> this.manager.opened(new SyncViewer(sessionId, SimpMessageHeaderAccessor.getUser(headers)));
+			case DISCONNECT -> disconnect(sessionId, headers);
 			default -> {
 			}
 		}
@@ -126,13 +127,13 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 		}
 	}
 
-	private void disconnect(String sessionId) {
+	private void disconnect(String sessionId, MessageHeaders headers) {
 		SessionOutbox outbox = this.outboxes.remove(sessionId);
 		if (outbox != null) {
 			this.manager.close(outbox);
 		}
 		else {
-			this.manager.closed(new SyncViewer(sessionId, null));
+			this.manager.closed(new SyncViewer(sessionId, SimpMessageHeaderAccessor.getUser(headers)));
 		}
 	}
 

@@ -61,6 +61,15 @@ public final class InMemorySyncStore implements SyncStore {
 		}
 	}
 
+	/**
+	 * Tests number this store's commits in their change log, as a transactional capture
+	 * would.
+	 */
+	@Override
+	public boolean durable() {
+		return true;
+	}
+
 	@Override
 	public String type() {
 		return this.type;

@@ -183,7 +183,8 @@ class SubscriptionTests {
 		Model() {
 			SessionOutbox outbox = manager.open(new SyncViewer("session-1", () -> "alice"), RecordingTransport.fast());
 			this.subscription = new Subscription(outbox, "sub-1",
-					new SyncType(new InMemorySyncStore("point"), encoder, null), manager.token(0), java.util.Map.of());
+					new SyncType(new InMemorySyncStore("point"), encoder, null, new SyncClock(new InMemoryChangeLog())),
+					manager.token(0), java.util.Map.of());
 		}
 
 		long nextVersion(String id) {

@@ -1,0 +1,212 @@
+package io.entanglement.memory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.entanglement.ForbiddenException;
+import io.entanglement.Proposal;
+import io.entanglement.ProposalReply;
+import io.entanglement.SyncViewer;
+import io.entanglement.engine.AuthenticatedViewersPolicy;
+import io.entanglement.engine.Batch;
+import io.entanglement.engine.ChangeEncoder;
+import io.entanglement.engine.InMemoryChangeLog;
+import io.entanglement.engine.RecordingTransport;
+import io.entanglement.engine.SessionOutbox;
+import io.entanglement.engine.SyncManager;
+import io.entanglement.engine.SyncSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Tests for {@link EphemeralStore} on a real {@link SyncManager}.
+ *
+ * @author Entanglement
+ */
+class EphemeralStoreTests {
+
+	private static final Duration LEAK_WINDOW = Duration.ofMillis(300);
+
+	private final List<SyncManager> managers = new ArrayList<>();
+
+	@AfterEach
+	void shutDown() {
+		this.managers.forEach(SyncManager::destroy);
+	}
+
+	@Test
+	void serverWritesReachSubscribersAndCatchUpWorksWithinTheNodesLifetime() throws Exception {
+		EphemeralStore cursors = EphemeralStore.of("cursor", "x", "y");
+		SyncManager manager = manager(cursors);
+		cursors.put("a", "alice", Map.of("x", 1, "y", 1));
+		RecordingTransport first = RecordingTransport.fast();
+		SessionOutbox outbox = manager.open(viewer("bob"), first);
+		manager.subscribe(outbox, "sub-1", "cursor", null);
+		List<Batch> snapshot = first.batchesUntilSynced("sub-1");
+		assertThat(ids(snapshot)).containsExactly("a");
+		cursors.put("a", "alice", Map.of("x", 2, "y", 2));
+		List<Batch> live = first.nextWrite().batches();
+		assertThat(live).singleElement()
+			.satisfies((batch) -> assertThat(batch.changes()).extracting(Batch.Change::op, Batch.Change::version)
+				.containsExactly(tuple("upsert", 1L)));
+		String token = live.get(0).token();
+		manager.close(outbox);
+
+		// While away: one object changes many times, one is removed, one appears.
+		cursors.put("b", "bob", Map.of("x", 0, "y", 0));
+		for (int i = 3; i < 50; i++) {
+			cursors.put("a", "alice", Map.of("x", i, "y", i));
+		}
+		cursors.remove("b");
+		cursors.put("c", "carol", Map.of("x", 5, "y", 5));
+
+		RecordingTransport second = RecordingTransport.fast();
+		manager.subscribe(manager.open(viewer("bob"), second), "sub-1", "cursor", token);
+		List<Batch> resumed = second.batchesUntilSynced("sub-1");
+		assertThat(resumed.get(0).reset()).isFalse();
+		assertThat(resumed.stream().flatMap((batch) -> batch.changes().stream()))
+			.extracting(Batch.Change::op, Batch.Change::id, Batch.Change::version)
+			.containsExactlyInAnyOrder(tuple("upsert", "a", 48L), tuple("delete", "b", 1L), tuple("upsert", "c", 0L));
+	}
+
+	@Test
+	void aTokenFromAnEarlierRunGetsAReset() throws Exception {
+		EphemeralStore before = EphemeralStore.of("cursor", "x");
+		SyncManager first = manager(before);
+		before.put("a", null, Map.of("x", 1));
+		RecordingTransport transport = RecordingTransport.fast();
+		SessionOutbox outbox = first.open(viewer("bob"), transport);
+		first.subscribe(outbox, "sub-1", "cursor", null);
+		List<Batch> snapshot = transport.batchesUntilSynced("sub-1");
+		String token = snapshot.get(snapshot.size() - 1).token();
+
+		EphemeralStore after = EphemeralStore.of("cursor", "x");
+		SyncManager restarted = manager(after);
+		after.put("z", null, Map.of("x", 9));
+		RecordingTransport again = RecordingTransport.fast();
+		restarted.subscribe(restarted.open(viewer("bob"), again), "sub-1", "cursor", token);
+		List<Batch> resumed = again.batchesUntilSynced("sub-1");
+		assertThat(resumed.get(0).reset()).isTrue();
+		assertThat(ids(resumed)).containsExactly("z");
+	}
+
+	@Test
+	void sessionBoundObjectsGoWhenTheirOwnersLastSessionCloses() throws Exception {
+		EphemeralStore presence = EphemeralStore.of("presence", "status").sessionBound();
+		SyncManager manager = manager(presence);
+		SyncViewer aliceOne = viewer("alice");
+		SyncViewer aliceTwo = new SyncViewer("alice-2", () -> "alice");
+		manager.opened(aliceOne);
+		manager.opened(aliceTwo);
+		ProposalReply created = manager
+			.propose(aliceOne, new Proposal("r1", "presence", null, null, Map.of("status", "online"), false))
+			.get();
+		assertThat(created.isAccepted()).isTrue();
+		assertThat(presence.get(created.id()).owner()).isEqualTo("alice");
+		RecordingTransport bob = RecordingTransport.fast();
+		manager.subscribe(manager.open(viewer("bob"), bob), "sub-1", "presence", null);
+		assertThat(ids(bob.batchesUntilSynced("sub-1"))).containsExactly(created.id());
+
+		manager.closed(aliceOne);
+		bob.assertNoWriteWithin(LEAK_WINDOW);
+		manager.closed(aliceTwo);
+		assertThat(changes(bob)).containsExactly(tuple("delete", created.id(), 1L));
+		assertThat(presence.get(created.id())).isNull();
+	}
+
+	@Test
+	void objectsWithoutChangesForTheirTimeToLiveAreRemoved() throws Exception {
+		EphemeralStore typing = EphemeralStore.of("typing", "chat").ttl(Duration.ofMillis(200));
+		SyncManager manager = manager(typing);
+		typing.put("alice", "alice", Map.of("chat", "hikers"));
+		RecordingTransport bob = RecordingTransport.fast();
+		manager.subscribe(manager.open(viewer("bob"), bob), "sub-1", "typing", null);
+		bob.batchesUntilSynced("sub-1");
+		assertThat(changes(bob)).containsExactly(tuple("delete", "alice", 1L));
+	}
+
+	@Test
+	void callsAreAnsweredThroughTheReplyAndStoreNothing() throws Exception {
+		EphemeralStore echo = EphemeralStore.calls("echo", Set.of("text"), (caller, arguments) -> {
+			if ("forbidden".equals(arguments.get("text"))) {
+				throw new ForbiddenException("Not that");
+			}
+			return Map.of("text", caller + " said " + arguments.get("text"));
+		});
+		SyncManager manager = manager(echo);
+		RecordingTransport bob = RecordingTransport.fast();
+		manager.subscribe(manager.open(viewer("bob"), bob), "sub-1", "echo", null);
+		bob.batchesUntilSynced("sub-1");
+
+		ProposalReply reply = manager
+			.propose(viewer("alice"), new Proposal("r1", "echo", null, null, Map.of("text", "hello"), false))
+			.get();
+		assertThat(reply.isAccepted()).isTrue();
+		assertThat(reply.result()).containsEntry("text", "alice said hello");
+		ProposalReply refused = manager
+			.propose(viewer("alice"), new Proposal("r2", "echo", null, null, Map.of("text", "forbidden"), false))
+			.get();
+		assertThat(refused.code()).isEqualTo("forbidden");
+		assertThat(refused.message()).isEqualTo("Not that");
+		ProposalReply invalid = manager
+			.propose(viewer("alice"), new Proposal("r3", "echo", null, null, Map.of("other", 1), false))
+			.get();
+		assertThat(invalid.code()).isEqualTo("invalid");
+		assertThat(echo.snapshot()).isEmpty();
+		bob.assertNoWriteWithin(LEAK_WINDOW);
+	}
+
+	@Test
+	void everyVersionReachesASlowSubscriberInOrder() throws Exception {
+		EphemeralStore chat = EphemeralStore.of("chat", "text").everyVersion();
+		SyncManager manager = manager(chat);
+		RecordingTransport slow = RecordingTransport.slow();
+		manager.subscribe(manager.open(viewer("bob"), slow), "sub-1", "chat", null);
+		RecordingTransport.Write snapshot = slow.nextWrite();
+		for (int i = 0; i < 20; i++) {
+			chat.put("m1", "alice", Map.of("text", "edit " + i));
+		}
+		snapshot.complete();
+		List<Long> versions = new ArrayList<>();
+		while (versions.size() < 20) {
+			RecordingTransport.Write write = slow.nextWrite();
+			write.batches().forEach((batch) -> batch.changes().forEach((change) -> versions.add(change.version())));
+			write.complete();
+		}
+		assertThat(versions).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 20).boxed().toList());
+	}
+
+	private SyncManager manager(EphemeralStore store) {
+		SyncManager manager = new SyncManager(new AuthenticatedViewersPolicy(), new InMemoryChangeLog(),
+				new ChangeEncoder(JsonMapper.builder().build()), SyncSettings.defaults());
+		this.managers.add(manager);
+		manager.register(store);
+		return manager;
+	}
+
+	private static SyncViewer viewer(String name) {
+		return new SyncViewer(name + "-session", () -> name);
+	}
+
+	private static List<String> ids(List<Batch> batches) {
+		return batches.stream().flatMap((batch) -> batch.ids().stream()).toList();
+	}
+
+	private static List<org.assertj.core.groups.Tuple> changes(RecordingTransport transport)
+			throws InterruptedException {
+		return transport.nextWrite()
+			.batches()
+			.stream()
+			.flatMap((batch) -> batch.changes().stream())
+			.map((change) -> tuple(change.op(), change.id(), change.version()))
+			.toList();
+	}
+
+}
