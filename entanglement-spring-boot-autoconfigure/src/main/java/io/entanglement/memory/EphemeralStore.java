@@ -70,6 +70,8 @@ public final class EphemeralStore implements SyncStore {
 
 	private boolean nodeOwned;
 
+	private Set<String> parentTypes = Set.of();
+
 	private volatile @Nullable StoreContext context;
 
 	private EphemeralStore(String type, Set<String> attributes, @Nullable Handler handler) {
@@ -151,6 +153,16 @@ public final class EphemeralStore implements SyncStore {
 	 */
 	public EphemeralStore priority(int priority) {
 		this.priority = priority;
+		return this;
+	}
+
+	/**
+	 * Send a session the objects of these types before this type's snapshot or catch-up.
+	 * @param types the parent types
+	 * @return this store
+	 */
+	public EphemeralStore parents(String... types) {
+		this.parentTypes = Set.of(types);
 		return this;
 	}
 
@@ -258,6 +270,11 @@ public final class EphemeralStore implements SyncStore {
 	@Override
 	public int priority() {
 		return this.priority;
+	}
+
+	@Override
+	public Set<String> parentTypes() {
+		return this.parentTypes;
 	}
 
 	@Override

@@ -183,11 +183,116 @@ class EphemeralStoreTests {
 		assertThat(versions).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 20).boxed().toList());
 	}
 
-	private SyncManager manager(EphemeralStore store) {
+	@Test
+	void parentTypesReachASessionBeforeTheirChildren() throws Exception {
+		EphemeralStore groups = EphemeralStore.of("group", "name");
+		EphemeralStore members = EphemeralStore.of("member", "group").parents("group");
+		SyncManager manager = manager(members);
+		// The parent's snapshot is slow to load.
+		manager.register(new io.entanglement.SyncStore() {
+
+			@Override
+			public String type() {
+				return groups.type();
+			}
+
+			@Override
+			public List<io.entanglement.SyncChange> snapshot() {
+				try {
+					Thread.sleep(300);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return groups.snapshot();
+			}
+
+			@Override
+			public List<io.entanglement.SyncChange> load(java.util.Collection<String> ids) {
+				return groups.load(ids);
+			}
+
+			@Override
+			public Set<String> attributes() {
+				return groups.attributes();
+			}
+
+			@Override
+			public void attach(io.entanglement.StoreContext context) {
+				groups.attach(context);
+			}
+
+			@Override
+			public io.entanglement.SyncChange apply(io.entanglement.StoreWrite write) {
+				return groups.apply(write);
+			}
+
+		});
+		for (int i = 0; i < 200; i++) {
+			groups.put("g" + i, null, Map.of("name", "group " + i));
+			members.put("m" + i, null, Map.of("group", "g" + i));
+		}
+		RecordingTransport transport = RecordingTransport.fast();
+		SessionOutbox outbox = manager.open(viewer("bob"), transport);
+		// The child subscribes first, and its snapshot is small and quick.
+		manager.subscribe(outbox, "members", "member", null);
+		manager.subscribe(outbox, "groups", "group", null);
+		List<Batch> received = new ArrayList<>();
+		while (received.stream().noneMatch((batch) -> batch.type().equals("member") && batch.synced())) {
+			received.addAll(transport.nextWrite().batches());
+		}
+		int lastGroup = -1;
+		int firstMember = Integer.MAX_VALUE;
+		for (int i = 0; i < received.size(); i++) {
+			if (received.get(i).type().equals("group")) {
+				lastGroup = i;
+			}
+			else {
+				firstMember = Math.min(firstMember, i);
+			}
+		}
+		assertThat(lastGroup).as("the groups arrived before the members were synced").isNotNegative();
+		assertThat(received.get(lastGroup).synced()).isTrue();
+		assertThat(lastGroup).isLessThan(firstMember);
+	}
+
+	@Test
+	void higherPriorityTypesGoFirst() throws Exception {
+		EphemeralStore alerts = EphemeralStore.of("alert", "text").priority(10);
+		EphemeralStore chatter = EphemeralStore.of("chatter", "text");
+		SyncManager manager = manager(alerts, chatter);
+		RecordingTransport slow = RecordingTransport.slow();
+		SessionOutbox outbox = manager.open(viewer("bob"), slow);
+		manager.subscribe(outbox, "chatter", "chatter", null);
+		RecordingTransport.Write first = slow.nextWrite();
+		manager.subscribe(outbox, "alerts", "alert", null);
+		while (first.batches().stream().noneMatch((batch) -> batch.type().equals("alert"))) {
+			first.complete();
+			first = slow.nextWrite();
+		}
+		// While a write is in flight, both types queue; the next write serves alerts
+		// first.
+		chatter.put("c", null, Map.of("text", "hi"));
+		alerts.put("a", null, Map.of("text", "fire"));
+		awaitPending(outbox, 2);
+		first.complete();
+		RecordingTransport.Write next = slow.nextWrite();
+		assertThat(next.batches()).extracting(Batch::type).containsExactly("alert", "chatter");
+	}
+
+	private static void awaitPending(SessionOutbox outbox, int count) {
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(outbox.pendingCount()).isEqualTo(count));
+	}
+
+	private SyncManager manager(EphemeralStore... stores) {
 		SyncManager manager = new SyncManager(new AuthenticatedViewersPolicy(), new InMemoryChangeLog(),
 				new ChangeEncoder(JsonMapper.builder().build()), SyncSettings.defaults());
 		this.managers.add(manager);
-		manager.register(store);
+		for (EphemeralStore store : stores) {
+			manager.register(store);
+		}
 		return manager;
 	}
 
