@@ -23,12 +23,12 @@ public interface SyncPolicy {
 	 * <p>
 	 * A deletion is usually decided on the object's last state. When a client catches up
 	 * after a reconnect, a deletion may be known only by its key and version (an empty
-	 * state): return {@code false} if that is not enough to decide, and the subscriber
-	 * is reset and sent a fresh snapshot rather than told the id of an object it may not
+	 * state): return {@code false} if that is not enough to decide, and the subscriber is
+	 * reset and sent a fresh snapshot rather than told the id of an object it may not
 	 * have seen.
 	 * @param viewer the receiving connection
-	 * @param change the object's state (for a delete, its last state, or only its key
-	 * and version)
+	 * @param change the object's state (for a delete, its last state, or only its key and
+	 * version)
 	 * @return {@code true} to send it
 	 */
 	boolean maySee(SyncViewer viewer, SyncChange change);
