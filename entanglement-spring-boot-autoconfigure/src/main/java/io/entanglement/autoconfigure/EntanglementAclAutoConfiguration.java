@@ -1,5 +1,7 @@
 package io.entanglement.autoconfigure;
 
+import java.util.function.Supplier;
+
 import javax.sql.DataSource;
 
 import io.entanglement.AccessChanges;
@@ -46,6 +48,7 @@ import org.springframework.security.acls.model.SidRetrievalStrategy;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration of Spring Security access control lists for the types listed in
@@ -112,8 +115,10 @@ public final class EntanglementAclAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AclObjectIdentities aclObjectIdentities(ObjectProvider<SyncManager> syncManager) {
-		// Resolved late: the sync manager asks the policy, which asks for stores.
-		return new AclObjectIdentities((type) -> syncManager.getObject().store(type));
+		// Resolved late (the sync manager asks the policy, which asks for stores) and
+		// once.
+		Supplier<SyncManager> manager = SingletonSupplier.of(syncManager::getObject);
+		return new AclObjectIdentities((type) -> manager.get().store(type));
 	}
 
 	@Bean
