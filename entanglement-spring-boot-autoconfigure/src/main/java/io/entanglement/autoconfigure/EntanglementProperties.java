@@ -86,7 +86,7 @@ public class EntanglementProperties {
 	}
 
 	/**
-	 * Mandatory access control properties.
+	 * Security properties: mandatory access control and access control lists.
 	 */
 	public static class Security {
 
@@ -103,6 +103,8 @@ public class EntanglementProperties {
 		 */
 		private Map<String, String> clearances = new LinkedHashMap<>();
 
+		private final Acl acl = new Acl();
+
 		public List<String> getLevels() {
 			return this.levels;
 		}
@@ -117,6 +119,89 @@ public class EntanglementProperties {
 
 		public void setClearances(Map<String, String> clearances) {
 			this.clearances = clearances;
+		}
+
+		public Acl getAcl() {
+			return this.acl;
+		}
+
+		/**
+		 * Access control list properties.
+		 */
+		public static class Acl {
+
+			/**
+			 * Synchronized types whose objects Spring Security access control lists
+			 * govern: READ to see an object, WRITE to propose changes to it,
+			 * ADMINISTRATION to change its list. Access control lists are used when at
+			 * least one type is listed.
+			 */
+			private List<String> types = new ArrayList<>();
+
+			/**
+			 * Authority that may change every access control list.
+			 */
+			private String adminAuthority = "ROLE_ADMIN";
+
+			/**
+			 * Whether to create the access control list tables with Flyway at startup, in
+			 * a history table of their own.
+			 */
+			private boolean migrate = true;
+
+			/**
+			 * Name of the Flyway schema history table of the access control list
+			 * migrations.
+			 */
+			private String historyTable = "entanglement_acl_schema_history";
+
+			/**
+			 * Maximum number of access control lists, and of objects with cached
+			 * decisions, kept in memory. Bounds the caches only with Caffeine on the
+			 * class path; without it they are unbounded.
+			 */
+			private int cacheSize = 10_000;
+
+			public List<String> getTypes() {
+				return this.types;
+			}
+
+			public void setTypes(List<String> types) {
+				this.types = types;
+			}
+
+			public String getAdminAuthority() {
+				return this.adminAuthority;
+			}
+
+			public void setAdminAuthority(String adminAuthority) {
+				this.adminAuthority = adminAuthority;
+			}
+
+			public boolean isMigrate() {
+				return this.migrate;
+			}
+
+			public void setMigrate(boolean migrate) {
+				this.migrate = migrate;
+			}
+
+			public String getHistoryTable() {
+				return this.historyTable;
+			}
+
+			public void setHistoryTable(String historyTable) {
+				this.historyTable = historyTable;
+			}
+
+			public int getCacheSize() {
+				return this.cacheSize;
+			}
+
+			public void setCacheSize(int cacheSize) {
+				this.cacheSize = cacheSize;
+			}
+
 		}
 
 	}

@@ -310,7 +310,9 @@ public final class StompTestClient implements AutoCloseable {
 
 	/**
 	 * What a client holds of one type after applying batches: id to the last change
-	 * applied.
+	 * applied. A change older than what is held is ignored; one of the same version only
+	 * if it gives the same verdict (an object that is held and upserted again, one that
+	 * is gone and forgotten again).
 	 */
 	public static final class View {
 
@@ -334,15 +336,19 @@ public final class StompTestClient implements AutoCloseable {
 			for (JsonNode change : batch.changes()) {
 				String id = change.get("id").asString();
 				long version = change.get("version").asLong();
+				boolean upsert = "upsert".equals(change.get("op").asString());
 				Long known = this.versions.get(id);
-				if (known != null && known >= version) {
-					if (known > version) {
-						this.backwards.add(id + ": " + known + " then " + version);
-					}
+				if (known != null && known > version) {
+					this.backwards.add(id + ": " + known + " then " + version);
+					continue;
+				}
+				// At the same version only the other verdict counts: a forget when access
+				// was revoked, an upsert when it was granted again.
+				if (known != null && known == version && upsert == this.objects.containsKey(id)) {
 					continue;
 				}
 				this.versions.put(id, version);
-				if (!"upsert".equals(change.get("op").asString())) {
+				if (!upsert) {
 					this.objects.remove(id);
 				}
 				else {
