@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 
 import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
@@ -93,6 +95,50 @@ public final class ReceivedFrames implements StompFrameHandler {
 				if (change.get("id").asString().equals(id) && change.get("version").asLong() == version) {
 					return change;
 				}
+			}
+		}
+	}
+
+	/**
+	 * The changes of one object in the batches received from now on, up to and including
+	 * the first that matches; changes of other objects are skipped.
+	 * @param id the object id
+	 * @param last what the last change is
+	 * @return the changes
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public List<JsonNode> changesOf(String id, Predicate<JsonNode> last) throws InterruptedException {
+		List<JsonNode> changes = new ArrayList<>();
+		while (true) {
+			for (JsonNode change : next().json().get("changes")) {
+				if (change.get("id").asString().equals(id)) {
+					changes.add(change);
+					if (last.test(change)) {
+						return changes;
+					}
+				}
+			}
+		}
+	}
+
+	/**
+	 * The next frame that has a change of the given object, with only the changes of that
+	 * object: what a page shows of a batch, which may also carry other objects.
+	 * @param id the object id
+	 * @return the frame's body, without the changes of other objects
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public JsonNode batchOf(String id) throws InterruptedException {
+		while (true) {
+			JsonNode body = next().json();
+			ArrayNode changes = (ArrayNode) body.get("changes");
+			for (int i = changes.size() - 1; i >= 0; i--) {
+				if (!changes.get(i).get("id").asString().equals(id)) {
+					changes.remove(i);
+				}
+			}
+			if (!changes.isEmpty()) {
+				return body;
 			}
 		}
 	}

@@ -270,9 +270,11 @@ class ProposalsIntegrationTests {
 				"'lat' does not accept a string");
 		assertInvalid(bob, replies, "{'requestId':'i8','id':'ID','state':{'lat':null}}", "i8",
 				"'lat' does not accept null");
-		assertInvalid(bob, replies, "{'requestId':'i9','id':'ID','transition':'t1'}", "i9",
-				"Transitions are not supported by this server");
+		assertInvalid(bob, replies, "{'requestId':'i9','state':{'lat':1},'transition':'t1'}", "i9",
+				"A transition commits a change of an existing object");
 		assertInvalid(bob, replies, "{'requestId':'i10','delete':true}", "i10", "A delete needs an id");
+		assertInvalid(bob, replies, "{'requestId':'i16','id':'ID','transition':7}", "i16",
+				"'transition' must be a string of 1 to 100 characters");
 		assertInvalid(bob, replies, "{'requestId':'i11','id':'ID','baseVersion':'0'}", "i11",
 				"'baseVersion' must be an integer");
 		assertInvalid(bob, replies, "{'state':{'lat':1}}", null, "'requestId' must be a string of 1 to 100 characters");
