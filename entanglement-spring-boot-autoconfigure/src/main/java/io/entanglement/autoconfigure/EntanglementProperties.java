@@ -207,7 +207,7 @@ public class EntanglementProperties {
 	}
 
 	/**
-	 * Proposal properties.
+	 * Transition properties.
 	 */
 	public static class Transitions {
 
@@ -241,6 +241,9 @@ public class EntanglementProperties {
 
 	}
 
+	/**
+	 * Proposal properties.
+	 */
 	public static class Proposals {
 
 		/**

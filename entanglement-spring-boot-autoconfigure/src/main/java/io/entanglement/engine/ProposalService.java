@@ -17,6 +17,7 @@ import io.entanglement.ConflictException;
 import io.entanglement.ForbiddenException;
 import io.entanglement.InvalidRequestException;
 import io.entanglement.NotFoundException;
+import io.entanglement.ObjectKey;
 import io.entanglement.OwnerDecision;
 import io.entanglement.OwnerUnreachableException;
 import io.entanglement.Proposal;
@@ -148,26 +149,37 @@ final class ProposalService {
 					created.version(), created.state()) : applied(proposal.requestId(), created));
 			return;
 		}
-		SyncChange current = visible(store, proposer, proposal.id());
-		if (!this.policy.mayPropose(proposer, current, proposal)) {
-			throw new ForbiddenException("You may not change " + current.key());
-		}
 		TransitionService.Transition transition = null;
 		if (proposal.transition() != null) {
-			transition = this.transitions.active(current.key(), proposal.transition(), proposer);
+			transition = this.transitions.active(new ObjectKey(proposal.type(), proposal.id()), proposal.transition(),
+					proposer);
 			if (transition == null) {
 				throw new SyncException("transition-broken", "Transition '" + proposal.transition() + "' has ended");
 			}
 		}
-		checkBase(current, proposal.baseVersion());
-		String owner = current.owner();
-		if (owner == null || owner.equals(this.nodeId) || owner.equals(proposer.name())) {
-			reply.complete(
-					applied(proposal.requestId(), commit(transition, () -> store.apply(new StoreWrite(proposal.id(),
-							proposal.baseVersion(), proposal.state(), proposal.delete(), proposer.name())))));
-			return;
+		try {
+			SyncChange current = visible(store, proposer, proposal.id());
+			if (!this.policy.mayPropose(proposer, current, proposal)) {
+				throw new ForbiddenException("You may not change " + current.key());
+			}
+			checkBase(current, proposal.baseVersion());
+			String owner = current.owner();
+			if (owner == null || owner.equals(this.nodeId) || owner.equals(proposer.name())) {
+				reply.complete(
+						applied(proposal.requestId(), commit(transition, () -> store.apply(new StoreWrite(proposal.id(),
+								proposal.baseVersion(), proposal.state(), proposal.delete(), proposer.name())))));
+				return;
+			}
+			forward(owner, proposer, proposal, current, reply);
 		}
-		forward(owner, proposer, proposal, current, reply);
+		catch (SyncException ex) {
+			// The proposal that was to commit the transition is refused: so is the
+			// transition.
+			if (transition != null) {
+				this.transitions.ended(transition, TransitionService.Reason.REJECTED);
+			}
+			throw ex;
+		}
 	}
 
 	/**

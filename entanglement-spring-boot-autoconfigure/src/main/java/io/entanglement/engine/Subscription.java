@@ -158,6 +158,10 @@ final class Subscription {
 	 * keeping the newer version of each object.
 	 */
 	void merge(Iterable<EncodedChange> loaded, boolean reset, long settleSeq, int maxPending) {
+		if (!this.type.coalesces()) {
+			mergeEveryVersion(loaded, reset, settleSeq, maxPending);
+			return;
+		}
 		LinkedHashMap<String, EncodedChange> merged = new LinkedHashMap<>();
 		for (EncodedChange change : loaded) {
 			EncodedChange live = this.pending.remove(change.id());
@@ -168,6 +172,39 @@ final class Subscription {
 		this.pending.clear();
 		this.pending.putAll(merged);
 		this.known = new HashMap<>(merged);
+		this.pendingLimit = merged.size() + maxPending;
+		this.settleSeq = settleSeq;
+		this.loading = false;
+		this.syncPending = true;
+		this.resetPending = reset;
+	}
+
+	/**
+	 * Merge for a type that does not coalesce: live versions that arrived meanwhile and
+	 * are no newer than the loaded state are dropped; newer ones follow it, in order.
+	 */
+	private void mergeEveryVersion(Iterable<EncodedChange> loaded, boolean reset, long settleSeq, int maxPending) {
+		Map<String, EncodedChange> loadedById = new HashMap<>();
+		LinkedHashMap<String, EncodedChange> merged = new LinkedHashMap<>();
+		for (EncodedChange change : loaded) {
+			loadedById.put(change.id(), change);
+			merged.put(change.id() + '\u0001' + change.version(), change);
+		}
+		this.pending.forEach((slot, live) -> {
+			EncodedChange snapshot = loadedById.get(live.id());
+			if (live.isTransition() || snapshot == null || supersedes(live, snapshot)) {
+				merged.put(slot, live);
+			}
+		});
+		this.pending.clear();
+		this.pending.putAll(merged);
+		Map<String, EncodedChange> known = new HashMap<>(loadedById);
+		merged.values().forEach((change) -> {
+			if (!change.isTransition()) {
+				known.merge(change.id(), change, (old, next) -> supersedes(next, old) ? next : old);
+			}
+		});
+		this.known = known;
 		this.pendingLimit = merged.size() + maxPending;
 		this.settleSeq = settleSeq;
 		this.loading = false;

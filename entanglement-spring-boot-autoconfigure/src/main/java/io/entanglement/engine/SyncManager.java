@@ -407,7 +407,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		if (transition != null && current.version() > transition.current.version()
 				&& this.transitions.end(transition)) {
 			// The transition's own proposal commits it; any other commit breaks it.
-			boolean committed = transition.committing && !deleted;
+			boolean committed = transition.committing;
 			fanOutTransitionEnd(type, transition,
 					committed ? TransitionService.Reason.COMMITTED : TransitionService.Reason.BROKEN,
 					deleted ? transition.current : current);

@@ -50,11 +50,26 @@ import org.springframework.util.Assert;
  */
 public final class EphemeralStore implements SyncStore {
 
+	private static final int MAX_REMEMBERED_REMOVALS = 100_000;
+
 	private final String type;
 
 	private final Set<String> attributes;
 
 	private final Map<String, Entry> objects = new ConcurrentHashMap<>();
+
+	/**
+	 * The version of the delete of recently removed objects, so an object put again under
+	 * the same id continues with newer versions.
+	 */
+	private final Map<String, Long> removed = new LinkedHashMap<>() {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+			return size() > MAX_REMEMBERED_REMOVALS;
+		}
+
+	};
 
 	private final @Nullable Handler handler;
 
@@ -192,7 +207,8 @@ public final class EphemeralStore implements SyncStore {
 			Assert.isTrue(this.attributes.contains(name), () -> "'" + name + "' is not an attribute of " + this.type);
 		}
 		Entry previous = this.objects.get(id);
-		long version = (previous != null) ? previous.change.version() + 1 : 0;
+		Long deleted = this.removed.remove(id);
+		long version = (previous != null) ? previous.change.version() + 1 : (deleted != null) ? deleted + 1 : 0;
 		SyncChange change = SyncChange.upsert(new ObjectKey(this.type, id), (owner != null) ? owner : nodeId(), version,
 				Map.copyOf(withoutNulls(state)));
 		this.objects.put(id, new Entry(change, System.nanoTime()));
@@ -210,7 +226,9 @@ public final class EphemeralStore implements SyncStore {
 		if (previous == null) {
 			return false;
 		}
-		publish(SyncChange.delete(previous.change.key(), previous.change.version() + 1), previous.change);
+		long version = previous.change.version() + 1;
+		this.removed.put(id, version);
+		publish(SyncChange.delete(previous.change.key(), version), previous.change);
 		return true;
 	}
 

@@ -234,9 +234,9 @@ class EphemeralStoreTests {
 		}
 		RecordingTransport transport = RecordingTransport.fast();
 		SessionOutbox outbox = manager.open(viewer("bob"), transport);
-		// The child subscribes first, and its snapshot is small and quick.
-		manager.subscribe(outbox, "members", "member", null);
+		// The child's snapshot is quick, the parent's slow.
 		manager.subscribe(outbox, "groups", "group", null);
+		manager.subscribe(outbox, "members", "member", null);
 		List<Batch> received = new ArrayList<>();
 		while (received.stream().noneMatch((batch) -> batch.type().equals("member") && batch.synced())) {
 			received.addAll(transport.nextWrite().batches());
@@ -254,6 +254,16 @@ class EphemeralStoreTests {
 		assertThat(lastGroup).as("the groups arrived before the members were synced").isNotNegative();
 		assertThat(received.get(lastGroup).synced()).isTrue();
 		assertThat(lastGroup).isLessThan(firstMember);
+	}
+
+	@Test
+	void anObjectPutAgainAfterItsRemovalContinuesWithNewerVersions() {
+		EphemeralStore cursors = EphemeralStore.of("cursor", "x");
+		manager(cursors);
+		cursors.put("a", null, Map.of("x", 1));
+		cursors.put("a", null, Map.of("x", 2));
+		cursors.remove("a");
+		assertThat(cursors.put("a", null, Map.of("x", 3)).version()).isEqualTo(3);
 	}
 
 	@Test

@@ -116,6 +116,20 @@ class H2StompTransitionIntegrationTests {
 	}
 
 	@Test
+	void aCommittingProposalRefusedBeforeItIsAppliedRejectsTheTransition() throws Exception {
+		String id = String.valueOf(this.markers.save(new Marker("camp", 1, 1)).getId());
+		try (StompTestClient alice = subscribed("alice"); StompTestClient bob = subscribed("bob")) {
+			drag(alice, id, "t1", 2);
+			next(bob, "transition");
+			alice.propose("marker", Map.of("requestId", requestId(), "id", id, "baseVersion", 7, "transition", "t1",
+					"state", Map.of("lat", 2)));
+			assertThat(alice.nextReply().get("code").asString()).isEqualTo("conflict");
+			assertThat(next(bob, "transition-end").get("reason").asString()).isEqualTo("rejected");
+			alice.assertNoReplyWithin(QUIET);
+		}
+	}
+
+	@Test
 	void aTransitionWithoutActivityExpires() throws Exception {
 		String id = String.valueOf(this.markers.save(new Marker("camp", 1, 1)).getId());
 		try (StompTestClient alice = subscribed("alice"); StompTestClient bob = subscribed("bob")) {

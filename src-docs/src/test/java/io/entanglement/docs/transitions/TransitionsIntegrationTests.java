@@ -196,7 +196,7 @@ class TransitionsIntegrationTests {
 	}
 
 	@Test
-	void aCommitRefusedBeforeItIsAppliedLeavesTheTransitionRunning() throws Exception {
+	void aCommitRefusedBeforeItIsAppliedRejectsTheTransition() throws Exception {
 		String id = location(null);
 		Viewer alice = viewer("alice");
 		Viewer bob = viewer("bob");
@@ -205,14 +205,13 @@ class TransitionsIntegrationTests {
 		send(alice.session, PROPOSE,
 				this.shown.body("transition-commit.json").replace("\"baseVersion\":0", "\"baseVersion\":5"));
 		assertThat(alice.replies.next().json().get("code").asString()).isEqualTo("conflict");
-		send(alice.session, TRANSITION, drag(id, "drag-1", 48.8600));
-		JsonNode update = last(bob.frames.changesOf(id, (change) -> !isEnd(change)));
-		assertThat(update.get("state").get("lat").asDouble()).isEqualTo(48.8600);
+		assertThat(bob.frames.changesOf(id, TransitionsIntegrationTests::isEnd)).last()
+			.satisfies((end) -> assertThat(end.get("reason").asString()).isEqualTo("rejected"));
+		// The transition is over: proposing it again is refused, and nothing is applied.
 		send(alice.session, PROPOSE, this.shown.body("transition-commit.json")
 			.replace(this.shown.real("drop-1"), this.shown.real("drop-2")));
-		assertThat(alice.replies.next().json().get("status").asString()).isEqualTo("accepted");
-		assertThat(bob.frames.changesOf(id, TransitionsIntegrationTests::isEnd)).last()
-			.satisfies((end) -> assertThat(end.get("reason").asString()).isEqualTo("committed"));
+		assertThat(alice.replies.next().json().get("code").asString()).isEqualTo("transition-broken");
+		assertThat(this.locations.findById(UUID.fromString(id)).orElseThrow().getVersion()).isZero();
 	}
 
 	@Test
