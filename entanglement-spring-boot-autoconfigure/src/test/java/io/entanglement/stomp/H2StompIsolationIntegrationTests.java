@@ -71,6 +71,10 @@ class H2StompIsolationIntegrationTests {
 			// A transition notice goes to its initiator only.
 			bob.send("/app/entanglement/marker/transition",
 					Map.of("id", id, "transition", "t1", "state", Map.of("lat", 6)));
+			// Frames of one session are handled in order: once this is answered, bob's
+			// transition has started.
+			bob.send("/app/entanglement/requests/ping", "{}");
+			assertThat(bob.nextReply().get("status").asString()).isEqualTo("rejected");
 			erin.send("/app/entanglement/marker/transition",
 					Map.of("id", id, "transition", "t2", "state", Map.of("lat", 7)));
 			assertThat(bob.nextReply().get("code").asString()).isEqualTo("transition-broken");
