@@ -1,0 +1,281 @@
+// The client against the running test application: users alice, bob and erin, type
+// "marker" (name, lat, lng; the creator owns what it creates).
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { ENDPOINT, loadClient, next, open, record, testData, unique, webSocketFactory, within } from './support.mjs';
+
+const connections = [];
+
+async function user(name, options) {
+	const connection = await open(name, options);
+	connections.push(connection);
+	return connection;
+}
+
+after(async () => {
+	await Promise.all(connections.map((connection) => connection.close()));
+});
+
+/** Every version an upsert event showed, per id, must increase. */
+function watchVersions(collection) {
+	const versions = new Map();
+	const backwards = [];
+	collection.on('upsert', ({ id, object }) => {
+		if (versions.has(id) && object.version <= versions.get(id)) {
+			backwards.push(id + ': ' + versions.get(id) + ' then ' + object.version);
+		}
+		versions.set(id, object.version);
+	});
+	return backwards;
+}
+
+describe('live collections', () => {
+	test('hold the snapshot, then the upserts and deletes the server commits', async () => {
+		const seeded = await testData.create({ name: unique('seeded'), lat: 1.5, lng: 2.5 });
+		const alice = await user('alice');
+		const markers = alice.subscribe('marker');
+		const backwards = watchVersions(markers);
+		await within(markers.whenSynced(), 'the snapshot');
+		assert.equal(markers.synced, true);
+		assert.ok(markers.token, 'a resume token');
+		const held = markers.get(seeded.id);
+		assert.equal(held.version, seeded.version);
+		assert.equal(held.owner, 'node');
+		assert.equal(held.state.lat, 1.5);
+		assert.equal(held.state.secret, undefined, '@SyncIgnore attributes are never sent');
+
+		const name = unique('live');
+		const created = next(markers, 'upsert', ({ object }) => object.state.name === name);
+		const marker = await testData.create({ name, lat: 3, lng: 4 });
+		assert.equal((await created).object.version, marker.version);
+		assert.equal(markers.get(marker.id).state.lng, 4);
+
+		const updated = next(markers, 'upsert', ({ id }) => id === marker.id);
+		const update = await testData.update(marker.id, { lat: 5 });
+		const { object, previous } = await updated;
+		assert.equal(object.version, update.version);
+		assert.ok(object.version > previous.version);
+		assert.equal(object.state.lat, 5);
+		assert.equal(previous.state.lat, 3);
+
+		const deleted = next(markers, 'delete', ({ id }) => id === marker.id);
+		await testData.remove(marker.id);
+		assert.equal((await deleted).previous.state.name, name);
+		assert.equal(markers.has(marker.id), false);
+		assert.deepEqual(backwards, []);
+	});
+
+	test('resume after a reconnect with a catch-up of what changed, not a reset', async () => {
+		const [kept, changed, removed] = await Promise.all(['kept', 'changed', 'removed']
+			.map((name) => testData.create({ name: unique(name), lat: 1, lng: 1 })));
+		let offline = false;
+		const alice = await user('alice', {
+			// While offline, every attempt is refused at the handshake.
+			webSocketFactory: (url, protocols, headers) =>
+				webSocketFactory(offline ? url.replace(/\/entanglement$/, '/offline') : url, protocols, headers),
+		});
+		const markers = alice.subscribe('marker');
+		const backwards = watchVersions(markers);
+		await within(markers.whenSynced(), 'the snapshot');
+		const tokenBefore = markers.token;
+		assert.ok(markers.has(kept.id) && markers.has(changed.id) && markers.has(removed.id));
+
+		offline = true;
+		const disconnected = next(alice, 'disconnected');
+		alice.reconnect();
+		await disconnected;
+		assert.equal(markers.synced, false);
+		const update = await testData.update(changed.id, { lat: 9 });
+		await testData.remove(removed.id);
+		const added = await testData.create({ name: unique('added'), lat: 2, lng: 2 });
+
+		const resets = record(markers, 'reset');
+		const upserts = record(markers, 'upsert');
+		const deletes = record(markers, 'delete');
+		const reconnected = next(alice, 'connected');
+		offline = false;
+		await reconnected;
+		await within(markers.whenSynced(), 'the catch-up');
+
+		assert.deepEqual(resets, [], 'resumed, not reset');
+		assert.deepEqual(upserts.map(({ id }) => id).sort(), [changed.id, added.id].sort(),
+			'only what changed while away');
+		assert.deepEqual(deletes.map(({ id }) => id), [removed.id]);
+		assert.equal(markers.get(changed.id).version, update.version);
+		assert.equal(markers.get(changed.id).state.lat, 9);
+		assert.equal(markers.get(kept.id).version, kept.version);
+		assert.equal(markers.has(removed.id), false);
+		assert.notEqual(markers.token, tokenBefore);
+		assert.deepEqual(backwards, []);
+
+		// What it holds now is what a fresh subscription gets.
+		const fresh = alice.subscribe('marker');
+		await within(fresh.whenSynced(), 'a fresh snapshot');
+		assert.deepEqual(new Map(markers), new Map(fresh));
+		fresh.close();
+	});
+
+	test('a refused subscription is an error on its collection, and nothing arrives on it', async () => {
+		const alice = await user('alice');
+		const errors = record(alice, 'error');
+		const markers = alice.subscribe('marker');
+		const unknown = alice.subscribe('no-such-type');
+		const refused = next(unknown, 'error');
+		const error = await refused;
+		assert.equal(error.name, 'EntanglementError');
+		assert.equal(error.code, 'unknown-type');
+		assert.equal(error.destination, '/entanglement/no-such-type');
+		await assert.rejects(unknown.whenSynced(), (failure) => failure.code === 'unknown-type');
+		await within(markers.whenSynced(), 'the other subscription');
+		assert.equal(unknown.size, 0);
+		assert.deepEqual(errors.map(({ code }) => code), ['unknown-type']);
+	});
+
+	test('a filtered subscription is taken by the server', async () => {
+		const alice = await user('alice');
+		const name = unique('filtered');
+		const marker = await testData.create({ name, lat: 1, lng: 1 });
+		const markers = alice.subscribe('marker', { filter: { name } });
+		assert.deepEqual(markers.filter, { name });
+		await within(markers.whenSynced(), 'the filtered snapshot');
+		assert.equal(markers.get(marker.id).state.name, name);
+	});
+});
+
+describe('proposals', () => {
+	test('settle with the reply: accepted, or rejected with a typed error', async () => {
+		const { EntanglementError } = await loadClient();
+		const alice = await user('alice');
+		const name = unique('proposed');
+		const created = await alice.propose('marker', null, { name, lat: 1, lng: 2 });
+		assert.equal(created.status, 'accepted');
+		assert.equal(typeof created.id, 'string');
+
+		const updated = await alice.propose('marker', created.id, { lat: 3 }, { baseVersion: created.version });
+		assert.ok(updated.version > created.version);
+
+		await assert.rejects(alice.propose('marker', created.id, { lat: 4 }, { baseVersion: created.version }),
+			(error) => {
+				assert.ok(error instanceof EntanglementError);
+				assert.equal(error.code, 'conflict');
+				assert.equal(error.current.version, updated.version);
+				assert.equal(error.current.state.lat, 3);
+				assert.match(error.requestId, /^[0-9a-f]{32}$/);
+				return true;
+			});
+		await assert.rejects(alice.propose('marker', created.id, { nope: 1 }),
+			(error) => error instanceof EntanglementError && error.code === 'invalid');
+		await assert.rejects(alice.propose('no-such-type', null, { name }), (error) => error.code === 'unknown-type');
+		await assert.rejects(alice.propose('marker', '424242424', { lat: 1 }), (error) => error.code === 'not-found');
+
+		const markers = alice.subscribe('marker');
+		await within(markers.whenSynced(), 'the snapshot');
+		assert.equal(markers.get(created.id).state.lat, 3);
+		const deleted = next(markers, 'delete', ({ id }) => id === created.id);
+		await alice.propose('marker', created.id, null, { delete: true });
+		await deleted;
+	});
+
+	test('made while offline are sent once connected', async () => {
+		let offline = true;
+		const { connect } = await loadClient();
+		const alice = connect(ENDPOINT, {
+			headers: { Authorization: 'Basic ' + Buffer.from('alice:password').toString('base64') },
+			webSocketFactory: (url, protocols, headers) =>
+				webSocketFactory(offline ? url.replace(/\/entanglement$/, '/offline') : url, protocols, headers),
+			reconnect: { minDelay: 100, maxDelay: 200 },
+		});
+		connections.push(alice);
+		const reply = alice.propose('marker', null, { name: unique('offline'), lat: 1, lng: 1 });
+		await next(alice, 'disconnected');
+		offline = false;
+		assert.equal((await within(reply, 'the reply')).status, 'accepted');
+	});
+
+	test('an ownership change hands an object over', async () => {
+		const alice = await user('alice');
+		const created = await alice.propose('marker', null, { name: unique('handed'), lat: 1, lng: 1 });
+		const markers = alice.subscribe('marker');
+		await within(markers.whenSynced(), 'the snapshot');
+		assert.equal(markers.get(created.id).owner, 'alice');
+		const handed = next(markers, 'upsert', ({ id, object }) => id === created.id && object.owner === 'bob');
+		const reply = await alice.changeOwner('marker', created.id, 'bob', { baseVersion: created.version });
+		assert.equal(reply.status, 'accepted');
+		assert.equal((await handed).object.version, reply.version);
+		await assert.rejects(alice.changeOwner('marker', created.id, 'alice'), (error) => error.code === 'forbidden');
+	});
+});
+
+describe('owner requests', () => {
+	test('reach the owner, whose handler accepts or rejects for the proposer', async () => {
+		const alice = await user('alice');
+		const bob = await user('bob');
+		const requests = [];
+		alice.onRequest((request) => {
+			requests.push(request);
+			if (request.state.lat === 13) {
+				return { decision: 'reject', code: 'forbidden', message: 'Not there' };
+			}
+			return Promise.resolve({ decision: 'accept', state: { lng: 7 } });
+		});
+		// Alice's frames are handled in order: the reply to her proposal proves her
+		// subscription to requests is in place.
+		const created = await alice.propose('marker', null, { name: unique('owned'), lat: 1, lng: 1 });
+
+		const accepted = await bob.propose('marker', created.id, { lat: 12 }, { baseVersion: created.version });
+		assert.equal(accepted.status, 'accepted');
+		assert.equal(requests.length, 1);
+		assert.equal(requests[0].from, 'bob');
+		assert.equal(requests[0].type, 'marker');
+		assert.equal(requests[0].id, created.id);
+		assert.equal(requests[0].baseVersion, created.version);
+		assert.deepEqual(requests[0].state, { lat: 12 });
+
+		const markers = bob.subscribe('marker');
+		await within(markers.whenSynced(), 'the snapshot');
+		const object = markers.get(created.id);
+		assert.equal(object.version, accepted.version);
+		assert.equal(object.owner, 'alice');
+		assert.deepEqual([object.state.lat, object.state.lng], [12, 7]);
+
+		await assert.rejects(bob.propose('marker', created.id, { lat: 13 }), (error) => {
+			assert.equal(error.code, 'forbidden');
+			assert.equal(error.message, 'Not there');
+			return true;
+		});
+		assert.equal(markers.get(created.id).version, accepted.version, 'a rejection changes nothing');
+	});
+
+	test('to an owner who is not connected are owner-unreachable', async () => {
+		const bob = await user('bob');
+		const marker = await testData.create({ name: unique('erins'), owner: 'erin' });
+		await assert.rejects(bob.propose('marker', marker.id, { lat: 2 }), (error) => error.code === 'owner-unreachable');
+	});
+});
+
+describe('transitions', () => {
+	test('show the initiator\'s overlay at once, and roll it back when they end without a commit', async () => {
+		const alice = await user('alice');
+		const bob = await user('bob');
+		const created = await alice.propose('marker', null, { name: unique('dragged'), lat: 1, lng: 1 });
+		const markers = alice.subscribe('marker');
+		await within(markers.whenSynced(), 'the snapshot');
+		const ended = next(markers, 'transition-end', ({ id }) => id === created.id);
+
+		const drag = alice.transition('marker', created.id, { lat: 50 });
+		assert.equal(markers.current(created.id).lat, 50, 'shown at once');
+		assert.equal(markers.current(created.id).lng, 1);
+		assert.equal(markers.transitions.get(created.id).local, true);
+		assert.equal(markers.get(created.id).state.lat, 1, 'the committed state is untouched');
+		// Someone else's transition of the same object ends alice's, on a server that has
+		// transitions; a server without them refuses both.
+		bob.transition('marker', created.id, { lat: 60 });
+
+		const { reason } = await within(drag.ended, 'the end of the transition');
+		assert.ok(['broken', 'rejected'].includes(reason), reason);
+		assert.equal((await ended).local, true);
+		assert.equal(drag.active, false);
+		assert.equal(markers.transitions.has(created.id), false);
+		assert.equal(markers.current(created.id).lat, 1, 'rolled back');
+	});
+});
