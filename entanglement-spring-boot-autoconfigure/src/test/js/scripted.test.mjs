@@ -238,16 +238,24 @@ describe('transitions', () => {
 
 	test('show the initiator\'s overlay at once and keep it until the committed version arrives', async () => {
 		const { connection, collection, subscribe } = await dragging();
+		// tag::transition[]
 		const drag = connection.transition('marker', '1', { lat: 6 });
+		// end::transition[]
 		assert.deepEqual(collection.current('1'), { lat: 6, lng: 5 });
 		assert.equal(collection.transitions.get('1').local, true);
 		const first = (await server.sent('/app/entanglement/marker/transition')).json();
 		assert.deepEqual(first, { id: '1', transition: drag.transition, state: { lat: 6 } });
+		// tag::transition[]
+		connection.transition('marker', '1', { lat: 7 }); // the same transition moves on
+		// end::transition[]
 		assert.equal(connection.transition('marker', '1', { lat: 7 }), drag, 'the same drag goes on');
+		await server.sent('/app/entanglement/marker/transition');
 		assert.equal((await server.sent('/app/entanglement/marker/transition')).json().transition, drag.transition);
 
 		const ends = record(collection, 'transition-end');
+		// tag::transition[]
 		const commit = drag.commit({ lat: 8 }, { baseVersion: 5 });
+		// end::transition[]
 		const proposal = (await server.sent('/app/entanglement/marker/propose')).json();
 		assert.equal(proposal.transition, drag.transition);
 		assert.deepEqual(proposal.state, { lat: 8 });

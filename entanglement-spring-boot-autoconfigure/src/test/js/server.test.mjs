@@ -135,7 +135,9 @@ describe('live collections', () => {
 		const alice = await user('alice');
 		const name = unique('filtered');
 		const marker = await testData.create({ name, lat: 1, lng: 1 });
+		// tag::filter[]
 		const markers = alice.subscribe('marker', { filter: { name } });
+		// end::filter[]
 		assert.deepEqual(markers.filter, { name });
 		await within(markers.whenSynced(), 'the filtered snapshot');
 		assert.equal(markers.get(marker.id).state.name, name);
@@ -147,22 +149,29 @@ describe('proposals', () => {
 		const { EntanglementError } = await loadClient();
 		const alice = await user('alice');
 		const name = unique('proposed');
+		// tag::propose[]
 		const created = await alice.propose('marker', null, { name, lat: 1, lng: 2 });
+		const updated = await alice.propose('marker', created.id, { lat: 3 }, { baseVersion: created.version });
+		// end::propose[]
 		assert.equal(created.status, 'accepted');
 		assert.equal(typeof created.id, 'string');
-
-		const updated = await alice.propose('marker', created.id, { lat: 3 }, { baseVersion: created.version });
 		assert.ok(updated.version > created.version);
 
-		await assert.rejects(alice.propose('marker', created.id, { lat: 4 }, { baseVersion: created.version }),
-			(error) => {
-				assert.ok(error instanceof EntanglementError);
-				assert.equal(error.code, 'conflict');
-				assert.equal(error.current.version, updated.version);
-				assert.equal(error.current.state.lat, 3);
-				assert.match(error.requestId, /^[0-9a-f]{32}$/);
-				return true;
-			});
+		let current;
+		// tag::conflict[]
+		try {
+			await alice.propose('marker', created.id, { lat: 4 }, { baseVersion: created.version });
+		}
+		catch (error) {
+			if (!(error instanceof EntanglementError && error.code === 'conflict')) {
+				throw error;
+			}
+			// Someone was faster: error.current is the object as it is now.
+			current = error.current;
+		}
+		// end::conflict[]
+		assert.equal(current.version, updated.version);
+		assert.equal(current.state.lat, 3);
 		await assert.rejects(alice.propose('marker', created.id, { nope: 1 }),
 			(error) => error instanceof EntanglementError && error.code === 'invalid');
 		await assert.rejects(alice.propose('no-such-type', null, { name }), (error) => error.code === 'unknown-type');
@@ -211,13 +220,16 @@ describe('owner requests', () => {
 		const alice = await user('alice');
 		const bob = await user('bob');
 		const requests = [];
+		// tag::on-request[]
 		alice.onRequest((request) => {
 			requests.push(request);
 			if (request.state.lat === 13) {
 				return { decision: 'reject', code: 'forbidden', message: 'Not there' };
 			}
+			// A handler may also decide later: return a promise.
 			return Promise.resolve({ decision: 'accept', state: { lng: 7 } });
 		});
+		// end::on-request[]
 		// Alice's frames are handled in order: the reply to her proposal proves her
 		// subscription to requests is in place.
 		const created = await alice.propose('marker', null, { name: unique('owned'), lat: 1, lng: 1 });

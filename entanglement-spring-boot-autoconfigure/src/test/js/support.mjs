@@ -4,7 +4,9 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+// tag::node-import[]
 import WebSocket from 'ws';
+// end::node-import[]
 
 /** The running server, e.g. http://localhost:8080 (set by JsClientIntegrationTests). */
 export const BASE_URL = process.env.ENTANGLEMENT_TEST_URL;
@@ -70,12 +72,16 @@ export function webSocketFactory(url, protocols, headers) {
 /** Connect as a user of the test application (HTTP Basic on the handshake) and wait until connected. */
 export async function open(user, options = {}) {
 	const { connect } = await loadClient();
+	// tag::node-connect[]
 	const connection = connect(ENDPOINT, {
 		headers: { Authorization: basic(user) },
-		webSocketFactory,
+		webSocketFactory: (url, protocols, headers) => new WebSocket(url, protocols, { headers }),
 		reconnect: { minDelay: 100, maxDelay: 500 },
+		// end::node-connect[]
 		...options,
+		// tag::node-connect[]
 	});
+	// end::node-connect[]
 	const connected = next(connection, 'connected');
 	try {
 		await connected;
