@@ -439,7 +439,7 @@ export class Connection {
 	#settle(pending, reply) {
 		const transition = pending.transition && this.#localTransition(pending.transition);
 		if (reply.status === 'accepted') {
-			transition?.[SETTLE](reply.version);
+			transition?.[SETTLE](reply.version ?? 0);
 			pending.resolve(reply);
 		}
 		else {
