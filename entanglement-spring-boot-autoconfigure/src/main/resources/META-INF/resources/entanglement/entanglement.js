@@ -28,6 +28,7 @@ const DISCONNECTED = Symbol('disconnected');
 const REFUSED = Symbol('refused');
 const OVERLAY = Symbol('overlay');
 const SETTLE = Symbol('settle');
+const HELD = Symbol('held');
 const END = Symbol('end');
 
 /**
@@ -267,8 +268,6 @@ export class Connection {
 	/** What collections and transitions may call on their connection. */
 	#hooks() {
 		return {
-			client: () => this.#client,
-			connected: () => this.connected,
 			user: () => this.#user,
 			storage: () => this.#storage,
 			storageKey: (type, filter) => STORAGE_PREFIX + this.#url.href + '|' + type + '|' + filter,
@@ -734,7 +733,7 @@ export class LiveCollection {
 	}
 
 	/** The version this collection holds of an object, or undefined. */
-	[SETTLE](id) {
+	[HELD](id) {
 		return this.#objects.get(id)?.version;
 	}
 
@@ -1025,7 +1024,7 @@ export class Transition {
 			return;
 		}
 		const waiting = this.#hooks.collections(this.type).some((collection) => {
-			const held = collection[SETTLE](this.id);
+			const held = collection[HELD](this.id);
 			return held !== undefined && held < this.#commitVersion
 				&& collection.transitions.get(this.id)?.transition === this.transition;
 		});
