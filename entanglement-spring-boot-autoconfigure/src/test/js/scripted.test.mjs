@@ -274,11 +274,23 @@ describe('transitions', () => {
 	test('roll back the initiator\'s overlay when the transition ends without a commit', async () => {
 		const { connection, collection, subscribe } = await dragging();
 
+		const errors = record(connection, 'error');
 		const broken = connection.transition('marker', '1', { lat: 6 });
-		await server.reply({ status: 'rejected', code: 'transition-broken', transition: broken.transition,
-			message: 'Someone else moved it' });
+		await server.reply({ transition: broken.transition, type: 'marker', id: '1', status: 'rejected',
+			code: 'transition-broken', reason: 'broken', message: 'Someone else moved it' });
 		assert.deepEqual(await within(broken.ended, 'broken'), { reason: 'broken' });
 		assert.deepEqual(collection.current('1'), { lat: 5, lng: 5 });
+
+		const idle = connection.transition('marker', '1', { lat: 6 });
+		await server.reply({ transition: idle.transition, type: 'marker', id: '1', status: 'rejected',
+			code: 'transition-broken', reason: 'expired', message: 'No activity' });
+		assert.deepEqual(await within(idle.ended, 'expired'), { reason: 'expired' });
+
+		const refusedByServer = connection.transition('marker', '1', { lat: 6 });
+		await server.reply({ transition: refusedByServer.transition, type: 'marker', id: '1', status: 'rejected',
+			code: 'not-found', message: 'No such object' });
+		assert.deepEqual(await within(refusedByServer.ended, 'refused'), { reason: 'rejected' });
+		assert.deepEqual(errors.map(({ code }) => code), ['not-found'], 'only a refusal is an error');
 
 		const rejected = connection.transition('marker', '1', { lat: 7 });
 		assert.notEqual(rejected.transition, broken.transition, 'a new transition');

@@ -131,16 +131,33 @@ describe('live collections', () => {
 		assert.deepEqual(errors.map(({ code }) => code), ['unknown-type']);
 	});
 
-	test('a filtered subscription is taken by the server', async () => {
+	test('with a filter hold only the objects that match it', async () => {
 		const alice = await user('alice');
-		const name = unique('filtered');
+		const name = unique('filtered & found');
 		const marker = await testData.create({ name, lat: 1, lng: 1 });
+		const other = await testData.create({ name: unique('other'), lat: 1, lng: 1 });
 		// tag::filter[]
 		const markers = alice.subscribe('marker', { filter: { name } });
 		// end::filter[]
 		assert.deepEqual(markers.filter, { name });
 		await within(markers.whenSynced(), 'the filtered snapshot');
-		assert.equal(markers.get(marker.id).state.name, name);
+		assert.deepEqual([...markers.keys()], [marker.id]);
+
+		const renamed = next(markers, 'upsert', ({ id }) => id === other.id);
+		await testData.update(other.id, { name });
+		await renamed;
+		const forgotten = next(markers, 'forget', ({ id }) => id === marker.id);
+		await testData.update(marker.id, { name: unique('renamed') });
+		await forgotten;
+		assert.deepEqual([...markers.keys()], [other.id]);
+	});
+
+	test('with a filter on an attribute that is never sent are refused', async () => {
+		const alice = await user('alice');
+		const markers = alice.subscribe('marker', { filter: { secret: 'hidden-x' } });
+		const error = await next(markers, 'error');
+		assert.equal(error.code, 'invalid');
+		assert.equal(markers.size, 0);
 	});
 });
 
@@ -266,28 +283,81 @@ describe('owner requests', () => {
 });
 
 describe('transitions', () => {
-	test('show the initiator\'s overlay at once, and roll it back when they end without a commit', async () => {
-		const alice = await user('alice');
-		const bob = await user('bob');
-		const created = await alice.propose('marker', null, { name: unique('dragged'), lat: 1, lng: 1 });
-		const markers = alice.subscribe('marker');
-		await within(markers.whenSynced(), 'the snapshot');
-		const ended = next(markers, 'transition-end', ({ id }) => id === created.id);
+	/** Users connected and subscribed to markers, and a marker the first created. */
+	async function dragged(...names) {
+		const users = await Promise.all(names.map((name) => user(name)));
+		const created = await users[0].propose('marker', null, { name: unique('dragged'), lat: 1, lng: 1 });
+		const collections = users.map((connection) => connection.subscribe('marker'));
+		await within(Promise.all(collections.map((collection) => collection.whenSynced())), 'the snapshots');
+		return { users, collections, id: created.id, version: created.version };
+	}
 
-		const drag = alice.transition('marker', created.id, { lat: 50 });
-		assert.equal(markers.current(created.id).lat, 50, 'shown at once');
-		assert.equal(markers.current(created.id).lng, 1);
-		assert.equal(markers.transitions.get(created.id).local, true);
-		assert.equal(markers.get(created.id).state.lat, 1, 'the committed state is untouched');
-		// Someone else's transition of the same object ends alice's, on a server that has
-		// transitions; a server without them refuses both.
-		bob.transition('marker', created.id, { lat: 60 });
+	test('are seen by others before the commit, and the initiator\'s overlay goes with the commit', async () => {
+		const { users: [alice], collections: [markers, bobsMarkers], id, version } =
+			await dragged('alice', 'bob');
+		const seen = next(bobsMarkers, 'transition', ({ transition }) => transition.state.lat === 50);
 
-		const { reason } = await within(drag.ended, 'the end of the transition');
-		assert.ok(['broken', 'rejected'].includes(reason), reason);
+		const drag = alice.transition('marker', id, { lat: 50 });
+		assert.equal(markers.current(id).lat, 50, 'shown at once');
+		assert.equal(markers.current(id).lng, 1);
+		assert.equal(markers.transitions.get(id).local, true);
+		assert.equal(markers.get(id).state.lat, 1, 'the committed state is untouched');
+		const { transition } = await seen;
+		assert.deepEqual([transition.by, transition.local], ['alice', false]);
+		assert.equal(bobsMarkers.current(id).lat, 50);
+		assert.equal(bobsMarkers.get(id).state.lat, 1);
+
+		const bobSawTheEnd = next(bobsMarkers, 'transition-end', ({ id: ended }) => ended === id);
+		const reply = await drag.commit({ lat: 51 }, { baseVersion: version });
+		assert.deepEqual(await within(drag.ended, 'the end of the transition'), { reason: 'committed' });
+		assert.equal(markers.get(id).version, reply.version);
+		assert.equal(markers.current(id).lat, 51);
+		assert.equal((await bobSawTheEnd).reason, 'committed');
+		assert.equal(bobsMarkers.get(id).state.lat, 51);
+		assert.equal(bobsMarkers.transitions.size, 0);
+	});
+
+	test('roll the initiator\'s overlay back when someone else\'s transition breaks it', async () => {
+		const { users: [alice, bob], collections: [markers, bobsMarkers], id } = await dragged('alice', 'bob');
+		const ended = next(markers, 'transition-end', ({ id: endedId }) => endedId === id);
+		const seenByBob = next(bobsMarkers, 'transition', ({ transition }) => transition.by === 'alice');
+		const drag = alice.transition('marker', id, { lat: 50 });
+		assert.equal(markers.current(id).lat, 50);
+
+		// Once bob has seen alice's transition, his is the later one.
+		await seenByBob;
+		bob.transition('marker', id, { lat: 60 });
+		assert.deepEqual(await within(drag.ended, 'the end of the transition'), { reason: 'broken' });
 		assert.equal((await ended).local, true);
 		assert.equal(drag.active, false);
-		assert.equal(markers.transitions.has(created.id), false);
-		assert.equal(markers.current(created.id).lat, 1, 'rolled back');
+		assert.equal(markers.current(id).lat, 1, 'rolled back');
+		// Bob's transition is shown to alice in its place.
+		await next(markers, 'transition', ({ transition }) => transition.by === 'bob' && !transition.local);
+		assert.equal(markers.current(id).lat, 60);
+	});
+});
+
+describe('ephemeral types', () => {
+	test('answer calls through the proposal\'s reply', async () => {
+		const alice = await user('alice');
+		const reply = await alice.propose('echo', null, { text: 'hello' });
+		assert.deepEqual(reply.result, { text: 'alice said hello' });
+		await assert.rejects(alice.propose('echo', null, { text: 'forbidden' }), (error) =>
+			error.code === 'forbidden' && error.message === 'Not that');
+	});
+
+	test('bound to their owner\'s sessions are deleted for viewers when the last one closes', async () => {
+		// Erin has no other session in these tests.
+		const erin = await user('erin');
+		const bob = await user('bob');
+		const presence = bob.subscribe('presence');
+		await within(presence.whenSynced(), 'the snapshot');
+		const online = next(presence, 'upsert', ({ object }) => object.owner === 'erin');
+		const { id } = await erin.propose('presence', null, { group: 'hikers', status: 'walking' });
+		assert.equal((await online).object.state.status, 'walking');
+		const offline = next(presence, 'delete', ({ id: deleted }) => deleted === id);
+		await erin.close();
+		await offline;
+		assert.equal(presence.has(id), false);
 	});
 });

@@ -49,6 +49,8 @@ export interface ProposalReply {
 	readonly status: 'accepted';
 	readonly id: string;
 	readonly version: number;
+	/** What a call (a proposal to a type answered by the server) returned. */
+	readonly result?: Record<string, unknown>;
 }
 
 /** The codes of the server's rejections, and this client's own failures. */

@@ -423,15 +423,26 @@ export class Connection {
 			}
 			return;
 		}
-		const broken = this.#localTransition(reply.transition ?? reply.requestId);
-		if (broken && reply.code === 'transition-broken') {
-			broken[END]('broken');
+		if (reply.transition !== undefined && reply.requestId === undefined) {
+			this.#transitionRejected(reply);
 			return;
 		}
 		if (reply.destination !== undefined) {
 			this.#refused(reply);
 			return;
 		}
+		this.#fail(replyError(reply));
+	}
+
+	/** A transition of this connection ended on the server, or was refused. */
+	#transitionRejected(reply) {
+		const local = this.#localTransition(reply.transition);
+		if (reply.code === 'transition-broken') {
+			// Also told of one this connection already let go of (cancelled): nothing to undo.
+			local?.[END](reply.reason ?? 'broken');
+			return;
+		}
+		local?.[END]('rejected');
 		this.#fail(replyError(reply));
 	}
 
