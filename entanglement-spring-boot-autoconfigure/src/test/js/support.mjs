@@ -1,5 +1,6 @@
 // Helpers of the client tests: the client as the server serves it, connections over the
 // `ws` package, waiting for events, and the test application's data endpoint.
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,7 @@ export function loadClient() {
 
 async function download() {
 	const directory = await mkdtemp(path.join(tmpdir(), 'entanglement-js-'));
+	process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
 	await writeFile(path.join(directory, 'package.json'), '{"type":"module"}');
 	const fetched = new Set();
 	const fetchModule = async (relative) => {
