@@ -111,7 +111,7 @@ public final class StompDestinationGuard implements ChannelInterceptor {
 		if (sessionId != null) {
 			this.replies.getObject()
 				.destinationRefused(sessionId, user, (destination != null) ? destination : "",
-						new ForbiddenException(reason));
+						SimpMessageHeaderAccessor.getSubscriptionId(headers), new ForbiddenException(reason));
 		}
 		return null;
 	}

@@ -10,6 +10,7 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.user.SimpSession;
+import org.springframework.messaging.simp.user.SimpSubscription;
 import org.springframework.messaging.simp.user.SimpUser;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 
@@ -38,10 +39,32 @@ public final class StompOwnerChannel implements OwnerChannel {
 		this.messaging = messaging;
 	}
 
+	/**
+	 * Whether the user has a session that listens for requests: a session without a
+	 * subscription to the requests queue could never answer.
+	 */
 	@Override
 	public boolean isConnected(String user) {
 		SimpUser simpUser = this.users.getUser(user);
-		return simpUser != null && simpUser.hasSessions();
+		if (simpUser == null) {
+			return false;
+		}
+		for (SimpSession session : simpUser.getSessions()) {
+			if (listens(session)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean listens(SimpSession session) {
+		for (SimpSubscription subscription : session.getSubscriptions()) {
+			String destination = subscription.getDestination();
+			if (destination != null && destination.endsWith(REQUESTS)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override
@@ -67,6 +90,9 @@ public final class StompOwnerChannel implements OwnerChannel {
 		// One message per session: each is addressed like a reply, to exactly that
 		// session.
 		for (SimpSession session : simpUser.getSessions()) {
+			if (!listens(session)) {
+				continue;
+			}
 			SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
 			headers.setSessionId(session.getId());
 			headers.setLeaveMutable(true);

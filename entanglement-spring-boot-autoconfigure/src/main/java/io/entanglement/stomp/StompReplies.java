@@ -39,11 +39,14 @@ public final class StompReplies {
 	 * @param sessionId the session
 	 * @param user its principal, if any
 	 * @param destination the refused destination
+	 * @param subscriptionId the refused subscription's id, if it had one
 	 * @param ex why
 	 */
-	public void destinationRefused(String sessionId, @Nullable Principal user, String destination, SyncException ex) {
+	public void destinationRefused(String sessionId, @Nullable Principal user, String destination,
+			@Nullable String subscriptionId, SyncException ex) {
 		Map<String, Object> reply = new LinkedHashMap<>();
 		reply.put("destination", destination);
+		putIfPresent(reply, "subscription", subscriptionId);
 		reply.put("status", "rejected");
 		reply.put("code", ex.getCode());
 		reply.put("message", ex.getMessage());

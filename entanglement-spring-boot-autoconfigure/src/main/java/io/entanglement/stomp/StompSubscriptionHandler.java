@@ -102,7 +102,7 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 					parseFilter(nativeHeader(message, FILTER_HEADER)));
 		}
 		catch (SyncException ex) {
-			this.replies.destinationRefused(sessionId, user, destination, ex);
+			this.replies.destinationRefused(sessionId, user, destination, subscriptionId, ex);
 		}
 	}
 

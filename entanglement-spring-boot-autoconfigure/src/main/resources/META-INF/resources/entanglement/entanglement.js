@@ -463,7 +463,7 @@ export class Connection {
 		const destination = reply.destination;
 		if (destination.startsWith(TYPE_PREFIX)) {
 			for (const collection of this.#collections) {
-				collection[REFUSED](destination, error);
+				collection[REFUSED](destination, reply.subscription, error);
 			}
 		}
 		const transition = /^\/app\/entanglement\/([A-Za-z0-9_-]+)\/transition$/.exec(destination);
@@ -684,8 +684,12 @@ export class LiveCollection {
 		}
 	}
 
-	[REFUSED](destination, error) {
+	[REFUSED](destination, subscription, error) {
 		if (destination !== this.destination || this.#live || this.#closed) {
+			return;
+		}
+		if (subscription !== undefined && subscription !== this.#subscriptionId) {
+			// Another subscription to the same type was refused.
 			return;
 		}
 		// Nothing is ever sent on a refused subscription.

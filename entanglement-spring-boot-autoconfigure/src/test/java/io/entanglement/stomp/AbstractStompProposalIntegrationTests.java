@@ -202,6 +202,19 @@ abstract class AbstractStompProposalIntegrationTests {
 	}
 
 	@Test
+	void anOwnerConnectedWithoutListeningForRequestsIsUnreachable() throws Exception {
+		Marker marker = ownedBy("alice");
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
+				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
+			bob.propose("marker",
+					Map.of("requestId", "b3-listen", "id", String.valueOf(marker.getId()), "state", Map.of("lat", 5)));
+			// Told at once, not 'timeout' after the owner's time to answer.
+			assertThat(bob.nextReply().get("code").asString()).isEqualTo("owner-unreachable");
+			alice.assertNoRequestWithin(QUIET);
+		}
+	}
+
+	@Test
 	void silentOwnerTimesOutAndALateAnswerChangesNothing() throws Exception {
 		Marker marker = ownedBy("alice");
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");

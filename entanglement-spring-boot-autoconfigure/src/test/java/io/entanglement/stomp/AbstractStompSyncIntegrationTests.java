@@ -184,6 +184,7 @@ abstract class AbstractStompSyncIntegrationTests {
 				JsonNode reply = alice.nextReply();
 				assertThat(reply.get("code").asString()).as(filter).isEqualTo("invalid");
 				assertThat(reply.get("destination").asString()).isEqualTo("/entanglement/marker");
+				assertThat(reply.get("subscription").asString()).isEqualTo("f" + filters.indexOf(filter));
 			}
 			alice.assertNoBatchWithin(QUIET);
 		}
