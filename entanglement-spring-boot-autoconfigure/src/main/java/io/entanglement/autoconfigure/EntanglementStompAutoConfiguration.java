@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.SubscribableChannel;
@@ -61,6 +62,41 @@ public final class EntanglementStompAutoConfiguration {
 	@ConditionalOnMissingBean
 	StompSessionRegistry stompSessionRegistry(EntanglementProperties properties) {
 		return new StompSessionRegistry(properties.getStomp().getSendBufferSizeLimit().toBytes());
+	}
+
+	/**
+	 * On shutdown, sessions are closed with 'service restart' first, so clients reconnect
+	 * (to another instance, if there is one) and catch up there.
+	 */
+	@Bean
+	SmartLifecycle entanglementSessionsShutdown(StompSessionRegistry sessions) {
+		return new SmartLifecycle() {
+
+			private volatile boolean running;
+
+			@Override
+			public void start() {
+				this.running = true;
+			}
+
+			@Override
+			public void stop() {
+				this.running = false;
+				sessions.closeAll();
+			}
+
+			@Override
+			public boolean isRunning() {
+				return this.running;
+			}
+
+			@Override
+			public int getPhase() {
+				// Stopped before the message broker and the web server.
+				return Integer.MAX_VALUE;
+			}
+
+		};
 	}
 
 	@Bean

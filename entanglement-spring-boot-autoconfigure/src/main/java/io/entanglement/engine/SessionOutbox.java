@@ -65,12 +65,44 @@ public final class SessionOutbox {
 		this.allowanceNanos = System.nanoTime();
 	}
 
+	SyncMetrics metrics() {
+		return this.manager.metrics();
+	}
+
 	/**
 	 * The connection this outbox serves.
 	 * @return the viewer
 	 */
 	public SyncViewer viewer() {
 		return this.viewer;
+	}
+
+	/**
+	 * What this outbox holds, for operators.
+	 * @return one entry per subscription
+	 */
+	public synchronized List<SubscriptionInfo> subscriptions() {
+		List<SubscriptionInfo> infos = new ArrayList<>(this.subscriptions.size());
+		for (Subscription subscription : this.subscriptions.values()) {
+			infos.add(new SubscriptionInfo(subscription.id, subscription.type.name(), subscription.filter,
+					subscription.pending.size() + subscription.transitions.size(), subscription.loading,
+					subscription.token));
+		}
+		return infos;
+	}
+
+	/**
+	 * One subscription as operators see it.
+	 *
+	 * @param id the client's subscription id
+	 * @param type the type name
+	 * @param filter the subscription's filter
+	 * @param pending the changes waiting to be sent
+	 * @param loading whether its snapshot or catch-up is being loaded
+	 * @param token the token of what the client has fully received
+	 */
+	public record SubscriptionInfo(String id, String type, Map<String, String> filter, int pending, boolean loading,
+			String token) {
 	}
 
 	/**
@@ -315,7 +347,11 @@ public final class SessionOutbox {
 		if (rate > 0) {
 			this.allowance -= written;
 		}
-		this.manager.metrics().recordWrite(frames.size(), written);
+		int changes = 0;
+		for (SyncFrame frame : frames) {
+			changes += frame.changeCount();
+		}
+		this.manager.metrics().recordWrite(frames.size(), changes, written);
 		return frames;
 	}
 

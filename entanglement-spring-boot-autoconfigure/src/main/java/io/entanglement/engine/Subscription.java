@@ -149,6 +149,9 @@ final class Subscription {
 		if (queued != null && !supersedes(change, queued)) {
 			return false;
 		}
+		if (queued != null) {
+			this.outbox.metrics().coalesced.increment();
+		}
 		this.pending.put(slot, change);
 		return true;
 	}
@@ -281,7 +284,7 @@ final class Subscription {
 		body.append("],\"synced\":").append(emptied).append(",\"reset\":").append(this.resetPending).append('}');
 		bodyBytes += body.length() - end;
 		this.resetPending = false;
-		return new SyncFrame(this.id, this.type.destination(), this.token, body.toString(), bodyBytes);
+		return new SyncFrame(this.id, this.type.destination(), this.token, body.toString(), bodyBytes, batch.size());
 	}
 
 }

@@ -8,8 +8,10 @@ package io.entanglement.engine;
  * @param token the resume token valid after applying this batch
  * @param body the batch JSON
  * @param bodyLength the UTF-8 length of {@code body}
+ * @param changeCount the number of changes in the batch
  * @author Entanglement
  */
-public record SyncFrame(String subscriptionId, String destination, String token, String body, int bodyLength) {
+public record SyncFrame(String subscriptionId, String destination, String token, String body, int bodyLength,
+		int changeCount) {
 
 }

@@ -2,6 +2,7 @@ package io.entanglement.engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,6 +101,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private final ProposalService proposals;
 
 	private final TransitionService transitions = new TransitionService();
+
+	private final Map<SessionOutbox, Boolean> outboxes = new ConcurrentHashMap<>();
 
 	/** The open sessions of each user, to tell stores when a user's last one closes. */
 	private final Map<String, Set<String>> sessionsByUser = new ConcurrentHashMap<>();
@@ -454,7 +457,14 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * matches and the policy lets the viewer see it.
 	 */
 	private boolean mayHold(Subscription subscription, SyncChange state) {
-		return subscription.matches(state) && this.policy.maySee(subscription.outbox.viewer(), state);
+		if (!subscription.matches(state)) {
+			return false;
+		}
+		if (this.policy.maySee(subscription.outbox.viewer(), state)) {
+			return true;
+		}
+		this.metrics.denied.increment();
+		return false;
 	}
 
 	private void offer(Subscription subscription, EncodedChange delivery) {
@@ -610,7 +620,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return the reply
 	 */
 	public CompletableFuture<ProposalReply> propose(SyncViewer proposer, Proposal proposal) {
-		return this.proposals.propose(proposer, proposal);
+		return this.proposals.propose(proposer, proposal).whenComplete((reply, failure) -> {
+			if (reply != null) {
+				this.metrics.recordProposal(reply.isAccepted() ? ProposalReply.ACCEPTED : String.valueOf(reply.code()));
+			}
+		});
 	}
 
 	/**
@@ -671,7 +685,25 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return the outbox
 	 */
 	public SessionOutbox open(SyncViewer viewer, SessionTransport transport) {
-		return new SessionOutbox(this, viewer, transport);
+		SessionOutbox outbox = new SessionOutbox(this, viewer, transport);
+		this.outboxes.put(outbox, Boolean.TRUE);
+		return outbox;
+	}
+
+	/**
+	 * The open sessions' outboxes, for operators.
+	 * @return the outboxes
+	 */
+	public Collection<SessionOutbox> outboxes() {
+		return List.copyOf(this.outboxes.keySet());
+	}
+
+	/**
+	 * The number of transactions numbered and not yet fanned out.
+	 * @return the count
+	 */
+	public int openCommits() {
+		return this.clock.openTickets.size() + this.memoryClock.openTickets.size();
 	}
 
 	/**
@@ -753,6 +785,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @param outbox the connection's outbox
 	 */
 	public void close(SessionOutbox outbox) {
+		this.outboxes.remove(outbox);
 		outbox.close().forEach(this::forget);
 		closed(outbox.viewer());
 	}

@@ -1,5 +1,8 @@
 package io.entanglement.engine;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -21,10 +24,23 @@ public final class SyncMetrics {
 
 	final LongAdder resets = new LongAdder();
 
-	void recordWrite(int frameCount, int byteCount) {
+	final LongAdder delivered = new LongAdder();
+
+	final LongAdder coalesced = new LongAdder();
+
+	final LongAdder denied = new LongAdder();
+
+	private final Map<String, LongAdder> proposals = new ConcurrentHashMap<>();
+
+	void recordProposal(String outcome) {
+		this.proposals.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
+	}
+
+	void recordWrite(int frameCount, int changeCount, int byteCount) {
 		if (frameCount > 0) {
 			this.writes.increment();
 			this.frames.add(frameCount);
+			this.delivered.add(changeCount);
 			this.bytes.add(byteCount);
 		}
 	}
@@ -67,6 +83,40 @@ public final class SyncMetrics {
 	 */
 	public long writes() {
 		return this.writes.sum();
+	}
+
+	/**
+	 * Changes sent to sessions.
+	 * @return the count
+	 */
+	public long delivered() {
+		return this.delivered.sum();
+	}
+
+	/**
+	 * Pending changes replaced by a newer state of the same object before they were sent.
+	 * @return the count
+	 */
+	public long coalesced() {
+		return this.coalesced.sum();
+	}
+
+	/**
+	 * Changes a candidate session was not offered because the policy denied it.
+	 * @return the count
+	 */
+	public long denied() {
+		return this.denied.sum();
+	}
+
+	/**
+	 * Proposals answered, by outcome: {@code accepted} or the rejection code.
+	 * @return the counts
+	 */
+	public Map<String, Long> proposals() {
+		Map<String, Long> counts = new TreeMap<>();
+		this.proposals.forEach((outcome, count) -> counts.put(outcome, count.sum()));
+		return counts;
 	}
 
 	/**

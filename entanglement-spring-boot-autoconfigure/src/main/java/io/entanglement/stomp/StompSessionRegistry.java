@@ -1,5 +1,7 @@
 package io.entanglement.stomp;
 
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -70,6 +72,26 @@ public final class StompSessionRegistry implements WebSocketHandlerDecoratorFact
 
 	@Nullable StompSessionWriter writer(String sessionId) {
 		return this.writers.get(sessionId);
+	}
+
+	/**
+	 * Close every open session with a status that tells clients to reconnect, to another
+	 * instance if there is one: used when this one shuts down. Nothing committed is lost;
+	 * clients catch up where they reconnect.
+	 * @return the number of sessions closed
+	 */
+	public int closeAll() {
+		int closed = 0;
+		for (StompSessionWriter writer : List.copyOf(this.writers.values())) {
+			try {
+				writer.close(CloseStatus.SERVICE_RESTARTED);
+				closed++;
+			}
+			catch (IOException | RuntimeException ex) {
+				// The session is gone either way.
+			}
+		}
+		return closed;
 	}
 
 }

@@ -138,6 +138,10 @@ public final class StompTestClient implements AutoCloseable {
 		assertThat(nextReply().get("status").asString()).isEqualTo("rejected");
 	}
 
+	public boolean isConnected() {
+		return this.session.isConnected();
+	}
+
 	public void send(String destination, Object body) {
 		StompHeaders headers = new StompHeaders();
 		headers.setDestination(destination);
