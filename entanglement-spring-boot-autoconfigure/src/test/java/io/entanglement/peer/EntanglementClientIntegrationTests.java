@@ -51,7 +51,9 @@ class EntanglementClientIntegrationTests {
 		View view = new View();
 		String token;
 		try (EntanglementClient alice = connect("alice")) {
+			// tag::subscribe[]
 			alice.subscribe("marker", null, Map.of(), view);
+			// end::subscribe[]
 			await().atMost(TIMEOUT).until(view::synced);
 			assertThat(view.objects()).containsOnlyKeys(id(camp));
 			camp.setLat(2);
@@ -65,10 +67,12 @@ class EntanglementClientIntegrationTests {
 		this.markers.delete(camp);
 		List<EntanglementClient.Batch> resumed = new CopyOnWriteArrayList<>();
 		try (EntanglementClient alice = connect("alice")) {
+			// tag::resume[]
 			alice.subscribe("marker", token, Map.of(), (batch) -> {
 				resumed.add(batch);
 				view.apply(batch);
 			});
+			// end::resume[]
 			await().atMost(TIMEOUT).until(() -> resumed.stream().anyMatch(EntanglementClient.Batch::synced));
 		}
 		assertThat(resumed.get(0).reset()).isFalse();
@@ -78,8 +82,10 @@ class EntanglementClientIntegrationTests {
 	@Test
 	void proposalsGetTheirOneReplyAndRefusalsAreTyped() throws Exception {
 		try (EntanglementClient alice = connect("alice")) {
+			// tag::propose[]
 			ProposalReply created = alice.propose("marker", null, Map.of("name", "new", "lat", 1, "lng", 2), null)
 				.get(10, TimeUnit.SECONDS);
+			// end::propose[]
 			assertThat(created.isAccepted()).isTrue();
 			ProposalReply conflict = alice.propose("marker", created.id(), Map.of("lat", 5), 99L)
 				.get(10, TimeUnit.SECONDS);
@@ -112,10 +118,12 @@ class EntanglementClientIntegrationTests {
 		owned.setOwner("alice");
 		String id = id(this.markers.save(owned));
 		try (EntanglementClient alice = connect("alice"); EntanglementClient bob = connect("bob")) {
+			// tag::requests[]
 			alice.onRequest((request) -> CompletableFuture.completedFuture(
 					"bob".equals(request.from()) && ((Number) request.state().get("lat")).doubleValue() < 10
 							? new OwnerDecision(true, Map.of(), null, null)
 							: new OwnerDecision(false, Map.of(), "forbidden", "Too far")));
+			// end::requests[]
 			ProposalReply accepted = bob.propose("marker", id, Map.of("lat", 5), null).get(10, TimeUnit.SECONDS);
 			assertThat(accepted.isAccepted()).isTrue();
 			assertThat(this.markers.findById(Long.valueOf(id)).orElseThrow().getLat()).isEqualTo(5);
@@ -138,9 +146,13 @@ class EntanglementClientIntegrationTests {
 	}
 
 	private EntanglementClient connect(String user) {
+		// tag::connect[]
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.setBasicAuth(user, "password");
-		return EntanglementClient.connect(URI.create("ws://localhost:" + this.port + "/entanglement"), headers);
+		EntanglementClient client = EntanglementClient
+			.connect(URI.create("ws://localhost:" + this.port + "/entanglement"), headers);
+		// end::connect[]
+		return client;
 	}
 
 	private static String id(Marker marker) {

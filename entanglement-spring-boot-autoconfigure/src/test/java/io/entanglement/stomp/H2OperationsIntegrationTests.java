@@ -29,9 +29,8 @@ import static org.awaitility.Awaitility.await;
  * Operations: meters, health and the Actuator endpoint report what the engine does, and
  * shutting down tells clients to reconnect.
  */
-@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "management.endpoints.web.exposure.include=health,metrics,entanglement",
-				"management.endpoint.health.show-details=always" })
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@org.springframework.test.context.ActiveProfiles("operations")
 class H2OperationsIntegrationTests {
 
 	private final HttpClient http = HttpClient.newHttpClient();
