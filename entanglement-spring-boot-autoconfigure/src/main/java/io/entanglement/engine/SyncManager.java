@@ -530,6 +530,31 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		}
 	}
 
+	/**
+	 * The initiator lets go of its transition: viewers are told it ended as
+	 * {@code broken}, and the initiator hears nothing more of it.
+	 * @param initiator who drives the transition
+	 * @param typeName the type name
+	 * @param id the object id
+	 * @param transitionId the transition id
+	 * @return whether the transition was in progress
+	 */
+	public boolean endTransition(SyncViewer initiator, String typeName, String id, String transitionId) {
+		TransitionService.Transition transition = this.transitions.find(new ObjectKey(typeName, id), transitionId,
+				initiator);
+		if (transition == null || !this.transitions.end(transition)) {
+			return false;
+		}
+		SyncType type = this.types.get(typeName);
+		if (type != null) {
+			this.dispatcher.execute(() -> {
+				fanOutTransitionEnd(type, transition, TransitionService.Reason.BROKEN, transition.current, false);
+				flushTouched();
+			});
+		}
+		return true;
+	}
+
 	private void fanOutTransition(SyncType type, TransitionService.Transition transition) {
 		if (this.transitions.of(transition.key) != transition) {
 			return;
@@ -556,6 +581,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private void fanOutTransitionEnd(SyncType type, TransitionService.Transition transition,
 			TransitionService.Reason reason, SyncChange current) {
+		fanOutTransitionEnd(type, transition, reason, current, true);
+	}
+
+	private void fanOutTransitionEnd(SyncType type, TransitionService.Transition transition,
+			TransitionService.Reason reason, SyncChange current, boolean notify) {
 		EncodedChange encoded = this.encoder.encodeTransitionEnd(current, transition.id, reason.wireName());
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
 		states.add(current);
@@ -569,7 +599,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			}
 		}
 		SessionNotices notices = this.notices;
-		if (notices != null
+		if (notify && notices != null
 				&& (reason == TransitionService.Reason.BROKEN || reason == TransitionService.Reason.EXPIRED)) {
 			notices.transitionBroken(transition.initiator, transition.key, transition.id, reason.wireName());
 		}

@@ -46,7 +46,7 @@ public final class StompProposalHandler extends InboundChannelHandler {
 
 	private static final Pattern TRANSITION = Pattern.compile("/app/entanglement/([A-Za-z0-9_-]{1,100})/transition");
 
-	private static final Set<String> TRANSITION_FIELDS = Set.of("id", "transition", "state");
+	private static final Set<String> TRANSITION_FIELDS = Set.of("id", "transition", "state", "end");
 
 	private static final Pattern OWNER = Pattern.compile("/app/entanglement/([A-Za-z0-9_-]{1,100})/owner");
 
@@ -131,8 +131,18 @@ public final class StompProposalHandler extends InboundChannelHandler {
 					throw new InvalidRequestException("A transition needs the 'id' of an object");
 				}
 				String transitionId = transitionId(body.get("transition"));
+				JsonNode end = body.get("end");
+				if (end != null && !end.isNull() && !end.isBoolean()) {
+					throw new InvalidRequestException("'end' must be a boolean");
+				}
 				try {
-					this.manager.transition(viewer, transition.group(1), id, transitionId, state(body.get("state")));
+					if (end != null && end.asBoolean()) {
+						this.manager.endTransition(viewer, transition.group(1), id, transitionId);
+					}
+					else {
+						this.manager.transition(viewer, transition.group(1), id, transitionId,
+								state(body.get("state")));
+					}
 				}
 				catch (SyncException ex) {
 					this.replies.transitionRejected(sessionId, user, transition.group(1), id, transitionId, ex, null);

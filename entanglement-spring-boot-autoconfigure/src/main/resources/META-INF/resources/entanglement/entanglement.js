@@ -1027,6 +1027,11 @@ export class Transition {
 	}
 
 	cancel() {
+		if (this.#active && !this.#committing) {
+			// Viewers are told at once that the transition ended.
+			this.#hooks.publish(APP_PREFIX + this.type + '/transition',
+				{ id: this.id, transition: this.transition, end: true });
+		}
 		this[END]('cancelled');
 	}
 

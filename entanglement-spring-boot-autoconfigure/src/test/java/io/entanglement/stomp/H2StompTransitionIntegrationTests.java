@@ -130,6 +130,19 @@ class H2StompTransitionIntegrationTests {
 	}
 
 	@Test
+	void theInitiatorMayEndItsTransitionAndViewersAreToldAtOnce() throws Exception {
+		String id = String.valueOf(this.markers.save(new Marker("camp", 1, 1)).getId());
+		try (StompTestClient alice = subscribed("alice"); StompTestClient bob = subscribed("bob")) {
+			drag(alice, id, "t1", 2);
+			next(bob, "transition");
+			alice.send("/app/entanglement/marker/transition", Map.of("id", id, "transition", "t1", "end", true));
+			assertThat(next(bob, "transition-end").get("reason").asString()).isEqualTo("broken");
+			alice.assertNoReplyWithin(QUIET);
+			bob.assertNoBatchWithin(QUIET);
+		}
+	}
+
+	@Test
 	void aTransitionWithoutActivityExpires() throws Exception {
 		String id = String.valueOf(this.markers.save(new Marker("camp", 1, 1)).getId());
 		try (StompTestClient alice = subscribed("alice"); StompTestClient bob = subscribed("bob")) {
