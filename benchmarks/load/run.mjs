@@ -395,7 +395,7 @@ function report() {
 		lines.push(`| P5 catch-up bytes after ${label} offline updates of 100 objects | same ±10% | ${cell(p5(label))} | no catch-up | – |`);
 	}
 	lines.push('');
-	lines.push('Notes on the P3 and P5 rows, and not measured yet: see the end of this file.');
+	lines.push(...NOTES);
 	lines.push('');
 	lines.push('<details><summary>Raw figures of every run (JSON)</summary>');
 	lines.push('');
@@ -404,5 +404,65 @@ function report() {
 	lines.push('```');
 	lines.push('</details>');
 	lines.push('');
-	return lines.join('\n');
+	return lines.join('\n') + analysis();
 }
+
+// The analysis below the figures is written by hand; a new run keeps it (and its date).
+function analysis() {
+	try {
+		const previous = readFileSync(OUT, 'utf8');
+		const at = previous.indexOf(ANALYSIS);
+		return at >= 0 ? '\n' + previous.slice(at) : '';
+	}
+	catch {
+		return '';
+	}
+}
+
+const ANALYSIS = '## Analysis';
+
+const NOTES = `## How each figure is measured
+
+- Sessions are STOMP clients (\`@stomp/stompjs\` on \`ws\`, HTTP Basic on the handshake) in
+  separate Node processes (4 for P1, 2 for P2), on the same machine as the server. Each counts
+  *changes*, not frames (an Entanglement batch holds several). Latency is the client's clock at
+  arrival minus the \`sentAt\` attribute the committer stamps just before commit (the same clock:
+  one machine); it is sampled on every 10th session in P1 and every 2nd in P2, which parse their
+  bodies (the others only count).
+- The committer runs in the server process on one thread at a fixed rate, one transaction per
+  commit (read, edit, save one marker), the same code in both servers. "Commits/s the committer
+  reached" below the target means the server process could not keep that rate.
+- Deliveries/s: changes the sessions received while the committer ran, divided by that time.
+  "Delivered by the end of the drain": share of the commits that the sampled sessions had received
+  when the harness stopped waiting (P1: ${MODE.p1DrainMs / 1000} s after the last commit).
+- Server CPU: process CPU time (\`OperatingSystemMXBean\`) over the committing window.
+- Each server is warmed up first (100 sessions, 200 commits/s for ${MODE.warmSeconds} s, not recorded).
+- P3: one marker at 1,000 commits/s for ${MODE.p3Seconds} s to one session whose socket is read through a
+  loopback proxy that reads at most 8,192 bytes/s from the server (it stops reading when it holds
+  1 KB). Entanglement runs with \`entanglement.session.max-bytes-per-second=8KB\`; the baseline has no
+  such setting. "Bytes the server wrote that the reader took in" counts what the proxy read; what
+  the kernel's socket buffers still held is not counted. Staleness: arrival of the last committed
+  version minus its commit time; the harness waits ${MODE.p3DrainMs / 1000} s for it.
+- P4: heap in use after \`System.gc()\` (repeated until it stops shrinking) with the 1,000 P1 sessions
+  connected and idle, minus the same before they connected, divided by the sessions; this includes
+  the container's and Spring's per-connection state, not only the library's.
+- P5: one session subscribes, keeps the last resume token, disconnects; the committer then makes
+  the offline updates (10: one transaction each, touching 10 objects; 1,000 and 100,000: transactions
+  of 100, so every one of the 100 objects changes 10 or 1,000 times); the session resubscribes with
+  \`entanglement-since\` and the bytes of the bodies until \`synced\` are counted. The ±10% target
+  compares the 1,000 and 100,000 rows (both change all 100 objects). The baseline has no catch-up:
+  a reconnecting client receives nothing of what it missed.
+
+## Not measured yet
+
+- **P4 at 10,000 sessions**: needs 10,000 client connections (about 10 Node processes here) and
+  a larger file-descriptor limit; the harness only opens 1,000.
+- **P6** (10,000 sessions in 1,000 groups of 10, ACL + MAC, ≥ 5,000 commits/s): needs an ACL-typed
+  marker with per-group grants and labels in the Entanglement server, and a baseline equivalent
+  (a user destination per group, \`convertAndSendToUser\` or one topic per group).
+- **P7** (1,000 reconnects/s with catch-up, no loss for others): needs a client mode that cycles
+  sessions at a fixed rate with their resume tokens while other sessions measure loss and latency.
+- **P8** (100 draggers at 60 Hz, 1,000 viewers, each viewer within its rate cap): needs clients that
+  send \`/app/entanglement/marker/transition\` at 60 Hz and viewers that measure their receive rate;
+  the baseline equivalent is a \`@MessageMapping\` that rebroadcasts each drag.
+`;
