@@ -18,16 +18,18 @@ const flag = (name, fallback) => {
 	return i >= 0 ? args[i + 1] : fallback;
 };
 const MODE = QUICK
-	? { name: 'quick', runs: 1, warmSeconds: 3, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 5000, p4Sessions: 1000, p5Large: 100_000 }
+	? { name: 'quick', runs: 1, warmSeconds: 2, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 5000, p4Sessions: 1000, p5Large: 100_000 }
 	: { name: 'full', runs: 3, warmSeconds: 5, p1Seconds: 15, p2Seconds: 10, p3Seconds: 10, p3DrainMs: 20000, p1DrainMs: 15000, p4Sessions: 1000, p5Large: 100_000 };
 MODE.runs = Number(flag('--runs', MODE.runs));
 const OUT = path.resolve(flag('--out', path.join(MODULE, 'RESULTS.md')));
 const JFR = args.includes('--jfr');
+// Clients offer permessage-deflate (as browsers do) unless --no-deflate.
+const DEFLATE = !args.includes('--no-deflate');
 const PORT = 18080;
 const HEAP = '-Xmx1g';
 const P1_CLIENT_PROCESSES = 4;
 const AUTH = 'Basic ' + Buffer.from('u0:bench').toString('base64');
-const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '');
+const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '') + (args.includes('--no-deflate') ? ' --no-deflate' : '');
 
 const log = (...parts) => console.error(new Date().toISOString().slice(11, 19), ...parts);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,7 +111,7 @@ class Clients {
 		const children = [];
 		for (let p = 0; p < processes && p * per < total; p++) {
 			const sessions = Math.min(per, total - p * per);
-			children.push(Clients.spawn({ app, port: PORT, sessions, firstUser: p * per, ...settings }));
+			children.push(Clients.spawn({ app, port: PORT, sessions, firstUser: p * per, deflate: DEFLATE, ...settings }));
 		}
 		clients.children = await Promise.all(children);
 		clients.sessions = clients.children.reduce((sum, c) => sum + c.ready.sessions, 0);
@@ -247,11 +249,12 @@ async function p5CatchUp() {
 }
 
 // ---------- the run ----------
-const runs = [];
+const FROM = flag('--from', null);
+let runs = [];
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-const loadAtStart = load();
-const startedAt = new Date();
-for (let run = 1; run <= MODE.runs; run++) {
+let loadAtStart = load();
+let startedAt = new Date();
+for (let run = 1; !FROM && run <= MODE.runs; run++) {
 	const result = { entangled: {}, baseline: {} };
 	for (const app of ['entangled', 'baseline']) {
 		const server = await startServer(app, [], `${app}-run${run}`);
@@ -291,9 +294,18 @@ for (let run = 1; run <= MODE.runs; run++) {
 	log(`run ${run} entangled P3:`, JSON.stringify(result.entangled.p3));
 	runs.push(result);
 }
-const loadAtEnd = load();
-const minutes = (Date.now() - startedAt) / 60000;
-writeFileSync(path.join(MODULE, 'target/load-results.json'), JSON.stringify(runs, null, 1));
+let loadAtEnd = load();
+let minutes = (Date.now() - startedAt) / 60000;
+if (FROM) {
+	// Only rewrite the report of a saved run (target/load-results.json).
+	const saved = JSON.parse(readFileSync(FROM, 'utf8'));
+	({ runs, loadAtStart, loadAtEnd, minutes } = saved);
+	Object.assign(MODE, saved.mode);
+	startedAt = new Date(saved.startedAt);
+}
+else {
+	writeFileSync(path.join(MODULE, 'target/load-results.json'), JSON.stringify({ mode: MODE, startedAt, minutes, loadAtStart, loadAtEnd, runs }, null, 1));
+}
 writeFileSync(OUT, report());
 log(`wrote ${OUT} (${minutes.toFixed(1)} min)`);
 
@@ -356,7 +368,7 @@ function report() {
 	lines.push('```');
 	lines.push('');
 	lines.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, ${javaVersion}, server heap \`${HEAP}\`, Node ${process.version}. ` +
-		`Server and client processes share the cores over loopback. Load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAtEnd}.`);
+		`Server and client processes share the cores over loopback. ` + (DEFLATE ? 'Clients offer permessage-deflate (as browsers and `ws` do) and both servers (Tomcat) accept it, so wire bytes are compressed and each session\'s frames are deflated separately. ' : 'Clients do not offer permessage-deflate (`--no-deflate`). ') + `Load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAtEnd}.`);
 	lines.push('');
 	lines.push('Cells: median (min–max) over the runs. "Entanglement" is the starter with its defaults (P3: `entanglement.session.max-bytes-per-second=8KB`); ' +
 		'"baseline" is plain Spring: a JPA entity listener calling `SimpMessagingTemplate.convertAndSend` per change on the simple broker. ' +
@@ -395,7 +407,7 @@ function report() {
 		lines.push(`| P5 catch-up bytes after ${label} offline updates of 100 objects | same ±10% | ${cell(p5(label))} | no catch-up | – |`);
 	}
 	lines.push('');
-	lines.push(...NOTES);
+	lines.push(notes());
 	lines.push('');
 	lines.push('<details><summary>Raw figures of every run (JSON)</summary>');
 	lines.push('');
@@ -411,7 +423,7 @@ function report() {
 function analysis() {
 	try {
 		const previous = readFileSync(OUT, 'utf8');
-		const at = previous.indexOf(ANALYSIS);
+		const at = previous.indexOf('## Analysis');
 		return at >= 0 ? '\n' + previous.slice(at) : '';
 	}
 	catch {
@@ -419,9 +431,9 @@ function analysis() {
 	}
 }
 
-const ANALYSIS = '## Analysis';
 
-const NOTES = `## How each figure is measured
+function notes() {
+	return `## How each figure is measured
 
 - Sessions are STOMP clients (\`@stomp/stompjs\` on \`ws\`, HTTP Basic on the handshake) in
   separate Node processes (4 for P1, 2 for P2), on the same machine as the server. Each counts
@@ -466,3 +478,4 @@ const NOTES = `## How each figure is measured
   send \`/app/entanglement/marker/transition\` at 60 Hz and viewers that measure their receive rate;
   the baseline equivalent is a \`@MessageMapping\` that rebroadcasts each drag.
 `;
+}
