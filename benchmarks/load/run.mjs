@@ -1,0 +1,481 @@
+// Runs the load scenarios of DESIGN §7 against the Entanglement server and the plain-Spring
+// baseline, one after the other on this machine, and writes ../RESULTS.md.
+//   node run.mjs --quick | --full   [--runs n] [--out file] [--jfr]
+// The servers run from ../target/classes (build first: see ../README.md).
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const MODULE = path.resolve(HERE, '..');
+const args = process.argv.slice(2);
+const QUICK = !args.includes('--full');
+const flag = (name, fallback) => {
+	const i = args.indexOf(name);
+	return i >= 0 ? args[i + 1] : fallback;
+};
+const MODE = QUICK
+	? { name: 'quick', runs: 1, warmSeconds: 2, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 5000, p4Sessions: 1000, p5Large: 100_000 }
+	: { name: 'full', runs: 3, warmSeconds: 5, p1Seconds: 15, p2Seconds: 10, p3Seconds: 10, p3DrainMs: 20000, p1DrainMs: 15000, p4Sessions: 1000, p5Large: 100_000 };
+MODE.runs = Number(flag('--runs', MODE.runs));
+const OUT = path.resolve(flag('--out', path.join(MODULE, 'RESULTS.md')));
+const JFR = args.includes('--jfr');
+// Clients offer permessage-deflate (as browsers do) unless --no-deflate.
+const DEFLATE = !args.includes('--no-deflate');
+const PORT = 18080;
+const HEAP = '-Xmx1g';
+const P1_CLIENT_PROCESSES = 4;
+const AUTH = 'Basic ' + Buffer.from('u0:bench').toString('base64');
+const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '') + (args.includes('--no-deflate') ? ' --no-deflate' : '');
+
+const log = (...parts) => console.error(new Date().toISOString().slice(11, 19), ...parts);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------- servers ----------
+const CLASSES = {
+	entangled: 'io.entanglement.benchmarks.load.entangled.EntangledLoadServer',
+	baseline: 'io.entanglement.benchmarks.load.baseline.BaselineLoadServer',
+};
+
+async function startServer(app, extra = [], label = app) {
+	const classpath = path.join(MODULE, 'target/classes') + ':' + readFileSync(path.join(MODULE, 'target/load-classpath.txt'), 'utf8').trim();
+	const jvm = [HEAP];
+	const child = spawn('java', [...jvm, '-cp', classpath, CLASSES[app], '--server.port=' + PORT, ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
+	const started = Date.now();
+	for (;;) {
+		if (child.exitCode !== null) {
+			throw new Error(app + ' server exited with ' + child.exitCode);
+		}
+		try {
+			const response = await fetch(`http://127.0.0.1:${PORT}/bench/drive`, { headers: { Authorization: AUTH } });
+			if (response.ok) {
+				break;
+			}
+		}
+		catch {
+			// not listening yet
+		}
+		await sleep(250);
+	}
+	log(`${label} server up in ${Date.now() - started} ms`);
+	return child;
+}
+
+// A flight recording of the server while P1's commits run (--jfr), in target/load/.
+function recording(server, name) {
+	const directory = path.join(MODULE, 'target/load');
+	mkdirSync(directory, { recursive: true });
+	const jcmd = (...command) => execFileSync('jcmd', [String(server.pid), ...command], { stdio: 'ignore' });
+	return {
+		start: () => jcmd('JFR.start', 'name=p1', 'settings=profile'),
+		stop: () => jcmd('JFR.stop', 'name=p1', `filename=${path.join(directory, name + '.jfr')}`),
+	};
+}
+
+async function stopServer(child) {
+	child.kill('SIGTERM');
+	await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)));
+	await sleep(500);
+}
+
+async function http(method, url) {
+	const response = await fetch(`http://127.0.0.1:${PORT}${url}`, { method, headers: { Authorization: AUTH } });
+	if (!response.ok) {
+		throw new Error(`${method} ${url}: HTTP ${response.status}`);
+	}
+	return response.json();
+}
+
+async function drive(rate, objects, count, batch = 1) {
+	await http('POST', `/bench/drive?rate=${rate}&objects=${objects}&count=${count}&batch=${batch}`);
+	for (;;) {
+		await sleep(50);
+		const status = await http('GET', '/bench/drive');
+		if (!status.running) {
+			if (status.failure) {
+				throw new Error('committer: ' + status.failure);
+			}
+			return status;
+		}
+	}
+}
+
+// ---------- clients ----------
+class Clients {
+	static async open(app, total, processes, settings = {}) {
+		const clients = new Clients();
+		const per = Math.ceil(total / processes);
+		const children = [];
+		for (let p = 0; p < processes && p * per < total; p++) {
+			const sessions = Math.min(per, total - p * per);
+			children.push(Clients.spawn({ app, port: PORT, sessions, firstUser: p * per, deflate: DEFLATE, ...settings }));
+		}
+		clients.children = await Promise.all(children);
+		clients.sessions = clients.children.reduce((sum, c) => sum + c.ready.sessions, 0);
+		clients.failed = clients.children.reduce((sum, c) => sum + c.ready.failed, 0);
+		return clients;
+	}
+
+	static async spawn(options) {
+		const child = spawn('node', [path.join(HERE, 'client.mjs'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+		const replies = [];
+		const waiting = [];
+		createInterface({ input: child.stdout }).on('line', (line) => {
+			const message = JSON.parse(line);
+			if (waiting.length) {
+				waiting.shift()(message);
+			}
+			else {
+				replies.push(message);
+			}
+		});
+		const next = () => (replies.length ? Promise.resolve(replies.shift()) : new Promise((resolve) => waiting.push(resolve)));
+		const handle = {
+			child,
+			next,
+			ask: (command) => {
+				child.stdin.write(JSON.stringify(command) + '\n');
+				return next();
+			},
+		};
+		handle.ready = await next();
+		return handle;
+	}
+
+	ask(command) {
+		return Promise.all(this.children.map((c) => c.ask(command)));
+	}
+
+	async close() {
+		await Promise.all(this.children.map((c) => new Promise((resolve) => {
+			c.child.on('exit', resolve);
+			c.child.stdin.write(JSON.stringify({ cmd: 'exit' }) + '\n');
+		})));
+	}
+}
+
+function percentile(sorted, p) {
+	return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null;
+}
+
+// ---------- scenarios ----------
+// P4 measures the heap that idle sessions hold after a full GC, then (P1 only) the same
+// sessions take the fan-out load.
+async function fanOut(app, { sessions, processes, rate, seconds, latencyEvery, drainMs, idleHeap = false, profile }) {
+	const before = idleHeap ? await http('GET', '/bench/heap') : null;
+	const clients = await Clients.open(app, sessions, processes, { latencyEvery });
+	await sleep(1000);
+	let p4;
+	if (idleHeap) {
+		const after = await http('GET', '/bench/heap');
+		p4 = {
+			sessions: clients.sessions,
+			failed: clients.failed,
+			heapPerSessionKB: (after.heapUsed - before.heapUsed) / clients.sessions / 1024,
+			directPerSessionKB: (after.directUsed - before.directUsed) / clients.sessions / 1024,
+		};
+	}
+	profile?.start();
+	const cpu0 = await http('GET', '/bench/cpu');
+	await clients.ask({ cmd: 'start' });
+	const status = await drive(rate, 100, rate * seconds);
+	const stopped = await clients.ask({ cmd: 'stop' });
+	const cpu1 = await http('GET', '/bench/cpu');
+	profile?.stop();
+	const drained = await clients.ask({ cmd: 'drain', lastSentAt: status.lastSentAt, timeoutMs: drainMs, withLatencies: true });
+	await clients.close();
+	const windowChanges = stopped.reduce((sum, s) => sum + s.windowChanges, 0);
+	const windowMs = Math.max(...stopped.map((s) => s.windowMs));
+	const latencies = Float64Array.from(drained.flatMap((d) => d.latencies)).sort();
+	const expectedPerParsingSession = status.commits;
+	const parsingSessions = drained.reduce((sum, d) => sum + d.staleness.length, 0);
+	const delivered = drained.reduce((sum, d) => sum + d.latencySamples, 0);
+	return {
+		p4,
+		sessions: clients.sessions,
+		failed: clients.failed,
+		clientCpuCores: stopped.reduce((sum, s) => sum + s.cpuMs, 0) / windowMs,
+		commits: status.commits,
+		commitsPerSecond: status.commits / (status.elapsedMs / 1000),
+		committerMaxBehindMs: status.maxBehindMs,
+		deliveriesPerSecond: windowChanges / (windowMs / 1000),
+		deliveredFraction: delivered / (expectedPerParsingSession * parsingSessions),
+		p50: percentile(latencies, 50),
+		p99: percentile(latencies, 99),
+		serverCpuUsPerDelivery: (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1000 / windowChanges,
+		serverCpuCores: (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1e6 / (cpu1.uptimeMs - cpu0.uptimeMs),
+		closed: drained.reduce((sum, d) => sum + d.closed, 0),
+	};
+}
+
+async function p3HotObject(app) {
+	const clients = await Clients.open(app, 1, 1, { throttle: 8192, latencyEvery: 1 });
+	await sleep(1000);
+	await clients.ask({ cmd: 'start' });
+	const status = await drive(1000, 1, 1000 * MODE.p3Seconds);
+	const [stopped] = await clients.ask({ cmd: 'stop' });
+	const [drained] = await clients.ask({ cmd: 'drain', lastSentAt: status.lastSentAt, timeoutMs: MODE.p3DrainMs });
+	await clients.close();
+	const updateSeconds = status.elapsedMs / 1000;
+	return {
+		updates: status.commits,
+		updateSeconds,
+		readBytesPerSecond: stopped && drained.proxyOut / (drained.sinceStartMs / 1000),
+		bytesFromServer: drained.proxyIn,
+		bytesToReader: drained.proxyOut,
+		changesReceived: drained.windowChanges,
+		staleMs: drained.staleness[0],
+		dropped: drained.closed > 0,
+		droppedAfterMs: drained.closed > 0 ? drained.firstClosedAfterStartMs : null,
+		observedMs: drained.sinceStartMs,
+	};
+}
+
+async function p5CatchUp() {
+	const clients = await Clients.open('entangled', 1, 1, { latencyEvery: 1 });
+	const [child] = clients.children;
+	const results = {};
+	for (const [label, count, batch] of [['10', 10, 1], ['1,000', 10, 100], [MODE.p5Large.toLocaleString('en-US'), MODE.p5Large / 100, 100]]) {
+		const { token } = await child.ask({ cmd: 'offline' });
+		await drive(0, 100, count, batch);
+		const caughtUp = await child.ask({ cmd: 'reconnect', token });
+		results[label] = caughtUp;
+	}
+	await clients.close();
+	return results;
+}
+
+// ---------- the run ----------
+const FROM = flag('--from', null);
+let runs = [];
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+let loadAtStart = load();
+let startedAt = new Date();
+for (let run = 1; !FROM && run <= MODE.runs; run++) {
+	const result = { entangled: {}, baseline: {} };
+	for (const app of ['entangled', 'baseline']) {
+		const server = await startServer(app, [], `${app}-run${run}`);
+		try {
+			log(`run ${run} ${app}: warm-up`);
+			await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: MODE.warmSeconds, latencyEvery: 2, drainMs: 2000 });
+			if (app === 'entangled') {
+				log(`run ${run} ${app}: P5`);
+				result[app].p5 = await p5CatchUp();
+			}
+			log(`run ${run} ${app}: P2`);
+			result[app].p2 = await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: MODE.p2Seconds, latencyEvery: 2, drainMs: 5000 });
+			if (app === 'baseline') {
+				log(`run ${run} ${app}: P3`);
+				result[app].p3 = await p3HotObject(app);
+			}
+			log(`run ${run} ${app}: P4 and P1`);
+			const profile = JFR ? recording(server, `${app}-p1-run${run}`) : undefined;
+			const p1 = await fanOut(app, { sessions: 1000, processes: P1_CLIENT_PROCESSES, rate: 100, seconds: MODE.p1Seconds, latencyEvery: 10, drainMs: MODE.p1DrainMs, idleHeap: true, profile });
+			result[app].p4 = p1.p4;
+			delete p1.p4;
+			result[app].p1 = p1;
+		}
+		finally {
+			await stopServer(server);
+		}
+		log(`run ${run} ${app}:`, JSON.stringify(result[app]));
+	}
+	const capped = await startServer('entangled', ['--entanglement.session.max-bytes-per-second=8KB', '--bench.objects=1'], `entangled-capped-run${run}`);
+	try {
+		log(`run ${run} entangled (8 KB/s cap): P3`);
+		result.entangled.p3 = await p3HotObject('entangled');
+	}
+	finally {
+		await stopServer(capped);
+	}
+	log(`run ${run} entangled P3:`, JSON.stringify(result.entangled.p3));
+	runs.push(result);
+}
+let loadAtEnd = load();
+let minutes = (Date.now() - startedAt) / 60000;
+if (FROM) {
+	// Only rewrite the report of a saved run (target/load-results.json).
+	const saved = JSON.parse(readFileSync(FROM, 'utf8'));
+	({ runs, loadAtStart, loadAtEnd, minutes } = saved);
+	Object.assign(MODE, saved.mode);
+	startedAt = new Date(saved.startedAt);
+}
+else {
+	writeFileSync(path.join(MODULE, 'target/load-results.json'), JSON.stringify({ mode: MODE, startedAt, minutes, loadAtStart, loadAtEnd, runs }, null, 1));
+}
+writeFileSync(OUT, report());
+log(`wrote ${OUT} (${minutes.toFixed(1)} min)`);
+
+// ---------- the report ----------
+function values(app, scenario, key) {
+	return runs.map((r) => r[app][scenario]?.[key]).filter((v) => v !== undefined && v !== null && Number.isFinite(v));
+}
+function median(list) {
+	const sorted = [...list].sort((a, b) => a - b);
+	if (!sorted.length) {
+		return null;
+	}
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function fmt(v, digits) {
+	if (v === null || v === undefined) {
+		return '–';
+	}
+	return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+function cell(list, digits = 0) {
+	if (!list.length) {
+		return 'not reached';
+	}
+	const m = median(list);
+	return list.length > 1 ? `${fmt(m, digits)} (${fmt(Math.min(...list), digits)}–${fmt(Math.max(...list), digits)})` : fmt(m, digits);
+}
+function ratio(a, b, inverse = false) {
+	const ma = median(a);
+	const mb = median(b);
+	if (!ma || !mb) {
+		return '–';
+	}
+	return (inverse ? mb / ma : ma / mb).toFixed(1) + '×';
+}
+function row(label, target, scenario, key, digits, better) {
+	const ours = values('entangled', scenario, key);
+	const theirs = values('baseline', scenario, key);
+	return `| ${label} | ${target} | ${cell(ours, digits)} | ${cell(theirs, digits)} | ${better ? ratio(ours, theirs, better === 'lower') : '–'} |`;
+}
+function report() {
+	const java = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).toString() || '';
+	let javaVersion;
+	try {
+		javaVersion = execFileSync('sh', ['-c', 'java -version 2>&1 | head -1'], { encoding: 'utf8' }).trim();
+	}
+	catch {
+		javaVersion = java;
+	}
+	const p5 = (label) => runs.map((r) => r.entangled.p5?.[label]?.bytes).filter(Number.isFinite);
+	const p5Labels = Object.keys(runs[0].entangled.p5 ?? {});
+	const lines = [];
+	lines.push('# Load harness results');
+	lines.push('');
+	lines.push(`Mode **${MODE.name}**, ${MODE.runs} run(s); generated ${startedAt.toISOString()} in ${minutes.toFixed(1)} min by`);
+	lines.push('');
+	lines.push('```shell');
+	lines.push(COMMAND);
+	lines.push('```');
+	lines.push('');
+	lines.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, ${javaVersion}, server heap \`${HEAP}\`, Node ${process.version}. ` +
+		`Server and client processes share the cores over loopback. ` + (DEFLATE ? 'Clients offer permessage-deflate (as browsers and `ws` do) and both servers (Tomcat) accept it, so wire bytes are compressed and each session\'s frames are deflated separately. ' : 'Clients do not offer permessage-deflate (`--no-deflate`). ') + `Load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAtEnd}.`);
+	lines.push('');
+	lines.push('Cells: median (min–max) over the runs. "Entanglement" is the starter with its defaults (P3: `entanglement.session.max-bytes-per-second=8KB`); ' +
+		'"baseline" is plain Spring: a JPA entity listener calling `SimpMessagingTemplate.convertAndSend` per change on the simple broker. ' +
+		'Ratio: how many times better Entanglement is.');
+	lines.push('');
+	lines.push('| figure | target | Entanglement | baseline | ratio |');
+	lines.push('| --- | --- | ---: | ---: | ---: |');
+	lines.push(row(`P1 deliveries/s (1,000 sessions, 100 commits/s over 100 objects; offered 100,000/s)`, '≥ 100,000 and ≥ 5× baseline', 'p1', 'deliveriesPerSecond', 0, 'higher'));
+	lines.push(row('P1 latency p99, ms (commit → client)', '≤ 100', 'p1', 'p99', 1, 'lower'));
+	lines.push(row('P1 latency p50, ms', '–', 'p1', 'p50', 1, 'lower'));
+	lines.push(row('P1 changes delivered by the end of the drain (sampled sessions)', '100%', 'p1', 'deliveredFraction', 3, null));
+	lines.push(row('P1 server CPU per delivery, µs', '–', 'p1', 'serverCpuUsPerDelivery', 1, 'lower'));
+	lines.push(row('P1 server CPU, cores busy', '–', 'p1', 'serverCpuCores', 2, null));
+	lines.push(row('P1 client processes\' CPU, cores busy', '–', 'p1', 'clientCpuCores', 2, null));
+	lines.push(row('P1 commits/s the committer reached', '100', 'p1', 'commitsPerSecond', 1, null));
+	lines.push(row('P2 latency p50, ms (100 subscribers, 200 commits/s)', '≤ 2', 'p2', 'p50', 2, 'lower'));
+	lines.push(row('P2 latency p99, ms', '≤ 20', 'p2', 'p99', 2, 'lower'));
+	lines.push(row('P2 deliveries/s (offered 20,000/s)', '–', 'p2', 'deliveriesPerSecond', 0, null));
+	lines.push(row('P2 server CPU per delivery, µs', '–', 'p2', 'serverCpuUsPerDelivery', 1, 'lower'));
+	lines.push(row('P2 commits/s the committer reached', '200', 'p2', 'commitsPerSecond', 1, null));
+	lines.push(row('P3 bytes/s the reader read (through the 8 KB/s proxy)', '≤ 8,192', 'p3', 'readBytesPerSecond', 0, null));
+	lines.push(row('P3 bytes the server wrote that the reader took in', '–', 'p3', 'bytesFromServer', 0, 'lower'));
+	lines.push(row('P3 changes the reader received', '–', 'p3', 'changesReceived', 0, null));
+	const stale = (app) => {
+		const list = values(app, 'p3', 'staleMs');
+		const never = runs.filter((r) => r[app].p3 && !Number.isFinite(r[app].p3.staleMs));
+		const waited = never.map((r) => fmt((r[app].p3.observedMs - r[app].p3.updateSeconds * 1000) / 1000, 1) + ' s');
+		return [list.length ? cell(list, 0) : '', never.length ? `${never.length} run(s) still stale when the harness stopped waiting (after ${waited.join(', ')})` : '']
+			.filter(Boolean).join('; ');
+	};
+	lines.push(`| P3 staleness after updates stop, ms (last commit → reader holds it) | ≤ flush interval + RTT | ${stale('entangled')} | ${stale('baseline')} | – |`);
+	lines.push(`| P3 session dropped | never | ${runs.map((r) => (r.entangled.p3?.dropped ? 'yes' : 'no')).join(', ')} | ${runs.map((r) => (r.baseline.p3?.dropped ? `yes (after ${fmt(r.baseline.p3.droppedAfterMs / 1000, 1)} s)` : 'no')).join(', ')} | – |`);
+	lines.push(row(`P4 heap per idle session after GC, KB (${MODE.p4Sessions.toLocaleString('en-US')} sessions)`, '≤ 50', 'p4', 'heapPerSessionKB', 1, 'lower'));
+	lines.push(row('P4 direct memory per idle session, KB', '–', 'p4', 'directPerSessionKB', 2, null));
+	for (const label of p5Labels) {
+		lines.push(`| P5 catch-up bytes after ${label} offline updates of 100 objects | same ±10% | ${cell(p5(label))} | no catch-up | – |`);
+	}
+	lines.push('');
+	lines.push(notes());
+	lines.push('');
+	lines.push('<details><summary>Raw figures of every run (JSON)</summary>');
+	lines.push('');
+	lines.push('```json');
+	lines.push(JSON.stringify(runs, (key, value) => (typeof value === 'number' ? Math.round(value * 1000) / 1000 : value), 1));
+	lines.push('```');
+	lines.push('</details>');
+	lines.push('');
+	return lines.join('\n') + analysis();
+}
+
+// The analysis below the figures is written by hand; a new run keeps it (and its date).
+function analysis() {
+	try {
+		const previous = readFileSync(OUT, 'utf8');
+		const at = previous.indexOf('## Analysis');
+		return at >= 0 ? '\n' + previous.slice(at) : '';
+	}
+	catch {
+		return '';
+	}
+}
+
+
+function notes() {
+	return `## How each figure is measured
+
+- Sessions are STOMP clients (\`@stomp/stompjs\` on \`ws\`, HTTP Basic on the handshake) in
+  separate Node processes (4 for P1, 2 for P2), on the same machine as the server. Each counts
+  *changes*, not frames (an Entanglement batch holds several). Latency is the client's clock at
+  arrival minus the \`sentAt\` attribute the committer stamps just before commit (the same clock:
+  one machine); it is sampled on every 10th session in P1 and every 2nd in P2, which parse their
+  bodies (the others only count).
+- The committer runs in the server process on one thread at a fixed rate, one transaction per
+  commit (read, edit, save one marker), the same code in both servers. "Commits/s the committer
+  reached" below the target means the server process could not keep that rate.
+- Deliveries/s: changes the sessions received while the committer ran, divided by that time.
+  "Delivered by the end of the drain": share of the commits that the sampled sessions had received
+  when the harness stopped waiting (P1: ${MODE.p1DrainMs / 1000} s after the last commit).
+- Server CPU: process CPU time (\`OperatingSystemMXBean\`) over the committing window.
+- Each server is warmed up first (100 sessions, 200 commits/s for ${MODE.warmSeconds} s, not recorded).
+- P3: one marker at 1,000 commits/s for ${MODE.p3Seconds} s to one session whose socket is read through a
+  loopback proxy that reads at most 8,192 bytes/s from the server (it stops reading when it holds
+  1 KB). Entanglement runs with \`entanglement.session.max-bytes-per-second=8KB\`; the baseline has no
+  such setting. "Bytes the server wrote that the reader took in" counts what the proxy read; what
+  the kernel's socket buffers still held is not counted. Staleness: arrival of the last committed
+  version minus its commit time; the harness waits ${MODE.p3DrainMs / 1000} s for it.
+- P4: heap in use after \`System.gc()\` (repeated until it stops shrinking) with the 1,000 P1 sessions
+  connected and idle, minus the same before they connected, divided by the sessions; this includes
+  the container's and Spring's per-connection state, not only the library's.
+- P5: one session subscribes, keeps the last resume token, disconnects; the committer then makes
+  the offline updates (10: one transaction each, touching 10 objects; 1,000 and 100,000: transactions
+  of 100, so every one of the 100 objects changes 10 or 1,000 times); the session resubscribes with
+  \`entanglement-since\` and the bytes of the bodies until \`synced\` are counted. The ±10% target
+  compares the 1,000 and 100,000 rows (both change all 100 objects). The baseline has no catch-up:
+  a reconnecting client receives nothing of what it missed.
+
+## Not measured yet
+
+- **P4 at 10,000 sessions**: needs 10,000 client connections (about 10 Node processes here) and
+  a larger file-descriptor limit; the harness only opens 1,000.
+- **P6** (10,000 sessions in 1,000 groups of 10, ACL + MAC, ≥ 5,000 commits/s): needs an ACL-typed
+  marker with per-group grants and labels in the Entanglement server, and a baseline equivalent
+  (a user destination per group, \`convertAndSendToUser\` or one topic per group).
+- **P7** (1,000 reconnects/s with catch-up, no loss for others): needs a client mode that cycles
+  sessions at a fixed rate with their resume tokens while other sessions measure loss and latency.
+- **P8** (100 draggers at 60 Hz, 1,000 viewers, each viewer within its rate cap): needs clients that
+  send \`/app/entanglement/marker/transition\` at 60 Hz and viewers that measure their receive rate;
+  the baseline equivalent is a \`@MessageMapping\` that rebroadcasts each drag.
+`;
+}

@@ -1,0 +1,176 @@
+package io.entanglement.benchmarks.load;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * Commits edits of markers at a fixed rate on one thread, each transaction editing
+ * {@code batch} distinct markers (read, edit, save), cycling over the first
+ * {@code objects} markers. A commit that falls behind its schedule runs at once; how far
+ * behind the driver fell is reported, so a rate the server could not sustain shows.
+ *
+ * @param <T> the marker entity of the server
+ * @author Entanglement
+ */
+public final class Committer<T extends MarkerFields> {
+
+	private static final Log logger = LogFactory.getLog(Committer.class);
+
+	private final JpaRepository<T, Long> repository;
+
+	private final LongFunction<T> factory;
+
+	private final TransactionTemplate transactions;
+
+	private volatile Run run = Run.NONE;
+
+	private long step;
+
+	public Committer(JpaRepository<T, Long> repository, LongFunction<T> factory, TransactionTemplate transactions) {
+		this.repository = repository;
+		this.factory = factory;
+		this.transactions = transactions;
+	}
+
+	/**
+	 * Create markers {@code 0..count-1} in one transaction.
+	 * @param count how many markers
+	 */
+	public void seed(int count) {
+		this.transactions.executeWithoutResult((status) -> {
+			for (long id = 0; id < count; id++) {
+				this.repository.save(this.factory.apply(id));
+			}
+		});
+	}
+
+	/**
+	 * Start committing on a new thread.
+	 * @param rate transactions per second (zero: as fast as possible)
+	 * @param objects how many markers to cycle over
+	 * @param count how many transactions
+	 * @param batch markers edited per transaction
+	 * @return whether it started (false while a previous run goes on)
+	 */
+	public synchronized boolean start(double rate, int objects, long count, int batch) {
+		Assert.isTrue(objects > 0 && batch > 0 && batch <= objects, "batch must be between 1 and objects");
+		if (this.run.running()) {
+			return false;
+		}
+		Run run = new Run(rate, objects, count, batch);
+		this.run = run;
+		Thread thread = new Thread(() -> drive(run), "committer");
+		thread.setDaemon(true);
+		thread.start();
+		return true;
+	}
+
+	private void drive(Run run) {
+		long period = (run.rate > 0) ? (long) (1e9 / run.rate) : 0;
+		long start = System.nanoTime();
+		run.startedNanos = start;
+		try {
+			for (long i = 0; i < run.count; i++) {
+				long due = start + i * period;
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					LockSupport.parkNanos(wait);
+				}
+				else {
+					run.maxBehindNanos = Math.max(run.maxBehindNanos, -wait);
+				}
+				this.transactions.executeWithoutResult((status) -> {
+					for (int b = 0; b < run.batch; b++) {
+						long id = this.step % run.objects;
+						T marker = this.repository.findById(id).orElseThrow();
+						marker.edit(this.step++);
+						this.repository.save(marker);
+						run.lastSentAt = marker.getSentAt();
+						if (run.firstSentAt == 0) {
+							run.firstSentAt = run.lastSentAt;
+						}
+					}
+				});
+				run.commits++;
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Committer stopped", ex);
+			run.failure = ex.toString();
+		}
+		finally {
+			run.endedNanos = System.nanoTime();
+		}
+	}
+
+	/**
+	 * What the current (or last) run did.
+	 * @return its figures by name
+	 */
+	public Map<String, Object> status() {
+		Run run = this.run;
+		Map<String, Object> status = new LinkedHashMap<>();
+		status.put("running", run.running());
+		status.put("commits", run.commits);
+		status.put("updates", run.commits * run.batch);
+		status.put("firstSentAt", run.firstSentAt);
+		status.put("lastSentAt", run.lastSentAt);
+		long end = (run.endedNanos != 0) ? run.endedNanos : System.nanoTime();
+		status.put("elapsedMs", (run.startedNanos != 0) ? (end - run.startedNanos) / 1e6 : 0);
+		status.put("maxBehindMs", run.maxBehindNanos / 1e6);
+		status.put("failure", run.failure);
+		return status;
+	}
+
+	private static final class Run {
+
+		static final Run NONE = new Run(0, 1, 0, 1);
+
+		final double rate;
+
+		final int objects;
+
+		final long count;
+
+		final int batch;
+
+		volatile long startedNanos;
+
+		volatile long endedNanos;
+
+		volatile long commits;
+
+		volatile long firstSentAt;
+
+		volatile long lastSentAt;
+
+		volatile long maxBehindNanos;
+
+		volatile String failure = "";
+
+		Run(double rate, int objects, long count, int batch) {
+			this.rate = rate;
+			this.objects = objects;
+			this.count = count;
+			this.batch = batch;
+			if (count == 0) {
+				this.endedNanos = 1;
+			}
+		}
+
+		boolean running() {
+			return this.endedNanos == 0;
+		}
+
+	}
+
+}

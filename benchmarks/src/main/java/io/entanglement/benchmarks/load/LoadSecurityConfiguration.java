@@ -1,0 +1,58 @@
+package io.entanglement.benchmarks.load;
+
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Both servers authenticate every request with HTTP Basic, as Node clients do on the
+ * WebSocket handshake: users {@code u0} to {@code u9}, password {@code bench}.
+ *
+ * @author Entanglement
+ */
+@Configuration(proxyBeanMethods = false)
+public class LoadSecurityConfiguration {
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
+		http.httpBasic(Customizer.withDefaults());
+		// The control endpoints are called by the harness with HTTP Basic, never by a
+		// browser.
+		http.csrf((csrf) -> csrf.ignoringRequestMatchers("/bench/**"));
+		return http.build();
+	}
+
+	/**
+	 * Users whose passwords stay {@code {noop}}. Not an
+	 * {@code InMemoryUserDetailsManager}: being a {@code UserDetailsPasswordService}, it
+	 * would upgrade them to BCrypt on the first login, and every handshake would then
+	 * spend about 70 ms of CPU checking one.
+	 * @return the users
+	 */
+	@Bean
+	UserDetailsService userDetailsService() {
+		Map<String, UserDetails> users = IntStream.range(0, 10)
+			.mapToObj((i) -> User.withUsername("u" + i).password("{noop}bench").roles("USER").build())
+			.collect(Collectors.toMap(UserDetails::getUsername, Function.identity()));
+		return (username) -> {
+			UserDetails user = users.get(username);
+			if (user == null) {
+				throw new UsernameNotFoundException(username);
+			}
+			return User.withUserDetails(user).build();
+		};
+	}
+
+}

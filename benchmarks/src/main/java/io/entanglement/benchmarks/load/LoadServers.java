@@ -1,0 +1,40 @@
+package io.entanglement.benchmarks.load;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+
+/**
+ * Starts one of the harness's servers with the settings both share (H2 in memory, the
+ * schema created from the entity, little logging); command-line arguments override them.
+ *
+ * @author Entanglement
+ */
+public final class LoadServers {
+
+	private LoadServers() {
+	}
+
+	/**
+	 * Run an application class with the shared settings.
+	 * @param application the {@code @SpringBootApplication} class
+	 * @param properties settings of that server
+	 * @param args the command line
+	 */
+	public static void run(Class<?> application, Map<String, Object> properties, String[] args) {
+		SpringApplication app = new SpringApplication(application);
+		Map<String, Object> defaults = new HashMap<>();
+		defaults.put("spring.datasource.url", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
+		defaults.put("spring.jpa.hibernate.ddl-auto", "create");
+		defaults.put("spring.jpa.open-in-view", "false");
+		defaults.put("spring.main.banner-mode", "off");
+		defaults.put("logging.level.root", "warn");
+		defaults.put("logging.level.io.entanglement.benchmarks", "info");
+		defaults.put("bench.objects", "100");
+		defaults.putAll(properties);
+		app.setDefaultProperties(defaults);
+		app.run(args);
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.entanglement.benchmarks.load.baseline;
+
+import java.util.Map;
+
+import io.entanglement.benchmarks.load.BenchController;
+import io.entanglement.benchmarks.load.Committer;
+import io.entanglement.benchmarks.load.LoadSecurityConfiguration;
+import io.entanglement.benchmarks.load.LoadServers;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
+import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+
+/**
+ * The load harness's baseline: plain Spring STOMP on the simple broker, endpoint
+ * {@code /baseline}, markers on {@code /topic/marker}; Entanglement is switched off.
+ *
+ * @author Entanglement
+ */
+@SpringBootApplication
+@Import({ LoadSecurityConfiguration.class, BenchController.class })
+public class BaselineLoadServer {
+
+	@Bean
+	Committer<Marker> committer(MarkerRepository repository, TransactionTemplate transactions) {
+		return new Committer<>(repository, Marker::new, transactions);
+	}
+
+	@Bean
+	ApplicationRunner seed(Committer<Marker> committer, @Value("${bench.objects}") int objects) {
+		return (args) -> committer.seed(objects);
+	}
+
+	public static void main(String[] args) {
+		LoadServers.run(BaselineLoadServer.class, Map.of("entanglement.enabled", "false"), args);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableWebSocketMessageBroker
+	static class StompConfiguration implements WebSocketMessageBrokerConfigurer {
+
+		@Override
+		public void registerStompEndpoints(StompEndpointRegistry registry) {
+			registry.addEndpoint("/baseline");
+		}
+
+		@Override
+		public void configureMessageBroker(MessageBrokerRegistry registry) {
+			registry.enableSimpleBroker("/topic");
+			registry.setApplicationDestinationPrefixes("/app");
+		}
+
+	}
+
+}
