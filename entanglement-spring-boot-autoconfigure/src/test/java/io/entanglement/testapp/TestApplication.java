@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -42,11 +43,15 @@ public class TestApplication {
 	}
 
 	@Bean
-	InMemoryUserDetailsManager users() {
-		return new InMemoryUserDetailsManager(
+	UserDetailsService users() {
+		InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(
 				User.withUsername("alice").password("{noop}password").roles("USER").build(),
 				User.withUsername("bob").password("{noop}password").roles("USER").build(),
 				User.withUsername("erin").password("{noop}password").roles("USER", "STAFF").build());
+		// A plain UserDetailsService: the manager would upgrade the passwords to BCrypt
+		// on
+		// the first login, and every handshake would then pay for BCrypt.
+		return users::loadUserByUsername;
 	}
 
 }
