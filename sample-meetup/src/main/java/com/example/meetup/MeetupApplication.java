@@ -4,7 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * A meetup app: people share their live position with everyone signed in.
+ * A meetup app: people in groups see each other move on a map, agree on a meeting point,
+ * see who is online and chat, each seeing only what they may.
  *
  * @author Entanglement
  */

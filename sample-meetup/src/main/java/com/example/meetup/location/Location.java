@@ -10,12 +10,15 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.PrePersist;
+import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Version;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a person is and which way they are heading. Each person owns their location;
- * everyone else sees it live.
+ * Where a person is and which way they are heading. Each person owns their location:
+ * their own proposals (a drag on the map) are applied at once, and nobody else may change
+ * it. Who else sees it is up to its access control list.
  *
  * @author Entanglement
  */
@@ -49,17 +52,25 @@ public class Location {
 		// for JPA
 	}
 
-	public Location(String person, Position position, double heading, Instant updatedAt) {
+	public Location(String person, Position position, double heading) {
 		this.person = person;
-		moveTo(position, heading, updatedAt);
+		moveTo(position, heading);
 	}
 
-	public void moveTo(Position position, double heading, Instant updatedAt) {
+	public void moveTo(Position position, double heading) {
 		this.lat = position.lat();
 		this.lng = position.lng();
 		this.heading = heading;
+	}
+
+	/**
+	 * The server says when a location changed, whoever moved it.
+	 */
+	@PrePersist
+	@PreUpdate
+	void touch() {
 		// The precision the database keeps, so that live changes and snapshots agree.
-		this.updatedAt = updatedAt.truncatedTo(ChronoUnit.MILLIS);
+		this.updatedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 	}
 
 	public Position getPosition() {
@@ -86,7 +97,7 @@ public class Location {
 		return this.heading;
 	}
 
-	public Instant getUpdatedAt() {
+	public @Nullable Instant getUpdatedAt() {
 		return this.updatedAt;
 	}
 

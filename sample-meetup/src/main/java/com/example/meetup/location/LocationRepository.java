@@ -1,7 +1,6 @@
 package com.example.meetup.location;
 
-import java.util.Collection;
-import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.entanglement.Entangled;
@@ -9,15 +8,14 @@ import io.entanglement.Entangled;
 import org.springframework.data.jpa.repository.JpaRepository;
 
 /**
- * People's locations, synchronized to subscribers of {@code /entanglement/location}.
+ * People's locations, synchronized to subscribers of {@code /entanglement/location} who
+ * may see them.
  *
  * @author Entanglement
  */
 @Entangled("location")
 public interface LocationRepository extends JpaRepository<Location, UUID> {
 
-	boolean existsByPerson(String person);
-
-	List<Location> findByPersonIn(Collection<String> people);
+	Optional<Location> findByPerson(String person);
 
 }

@@ -1,5 +1,5 @@
 /**
- * People's locations, the synchronized state of the meetup.
+ * People's locations, which each person owns.
  */
 @NullMarked
 package com.example.meetup.location;

@@ -1,11 +1,14 @@
 package com.example.meetup.simulator;
 
+import com.example.meetup.group.GroupMembers;
 import com.example.meetup.location.LocationRepository;
+import com.example.meetup.meetingpoint.MeetingPointRepository;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.simp.user.SimpUserRegistry;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -22,9 +25,10 @@ import org.springframework.transaction.support.TransactionOperations;
 class SimulatorConfiguration {
 
 	@Bean
-	LocationSimulator locationSimulator(LocationRepository locations, TransactionOperations transactions,
+	LocationSimulator locationSimulator(LocationRepository locations, MeetingPointRepository meetingPoints,
+			GroupMembers members, SimpUserRegistry users, TransactionOperations transactions,
 			SimulatorProperties properties) {
-		return new LocationSimulator(locations, transactions, properties);
+		return new LocationSimulator(locations, meetingPoints, members, users, transactions, properties);
 	}
 
 }

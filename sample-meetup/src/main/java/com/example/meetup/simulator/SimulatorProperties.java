@@ -1,13 +1,11 @@
 package com.example.meetup.simulator;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration of the simulator that keeps demo people moving.
+ * Configuration of the simulator that keeps the people who are not online moving.
  *
  * @author Entanglement
  */
@@ -15,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class SimulatorProperties {
 
 	/**
-	 * Whether to move the simulated people around.
+	 * Whether to move the people who are not online.
 	 */
 	private boolean enabled = true;
 
@@ -25,19 +23,14 @@ public class SimulatorProperties {
 	private Duration interval = Duration.ofMillis(250);
 
 	/**
-	 * Names of the people the simulator moves. Leave someone out to move them yourself.
-	 */
-	private List<String> people = new ArrayList<>(List.of("bob", "carol", "dave", "erin"));
-
-	/**
 	 * Walking speed, in meters per second.
 	 */
 	private double speed = 4;
 
 	/**
-	 * How far from the meeting point people may wander, in meters.
+	 * How far from their meeting point people stroll, in meters.
 	 */
-	private double radius = 500;
+	private double radius = 80;
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -53,14 +46,6 @@ public class SimulatorProperties {
 
 	public void setInterval(Duration interval) {
 		this.interval = interval;
-	}
-
-	public List<String> getPeople() {
-		return this.people;
-	}
-
-	public void setPeople(List<String> people) {
-		this.people = people;
 	}
 
 	public double getSpeed() {

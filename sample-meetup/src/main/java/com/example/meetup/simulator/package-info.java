@@ -1,5 +1,5 @@
 /**
- * Moves demo people around so that subscribers see live changes.
+ * Moves the people who are not online, so that the map is alive at once.
  */
 @NullMarked
 package com.example.meetup.simulator;

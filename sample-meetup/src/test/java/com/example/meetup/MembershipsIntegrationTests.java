@@ -1,0 +1,102 @@
+package com.example.meetup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.example.meetup.MeetupClient.Subscription;
+import com.example.meetup.group.Memberships;
+import com.example.meetup.location.LocationRepository;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Joining and leaving a group changes what people see, live.
+ *
+ * @author Entanglement
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class MembershipsIntegrationTests {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private Memberships memberships;
+
+	@Autowired
+	private LocationRepository locations;
+
+	private final List<MeetupClient> clients = new ArrayList<>();
+
+	@AfterEach
+	void disconnect() {
+		this.memberships.join("hikers", "bob");
+		this.clients.forEach(MeetupClient::close);
+	}
+
+	@Test
+	void whoLeavesAGroupForgetsItAndIsForgottenAtOnceThenSeesItAgainOnJoining() throws Exception {
+		// Bob first: once he is online, the simulator no longer moves him.
+		MeetupClient bob = connect("bob");
+		Subscription bobGroups = bob.subscribe("group");
+		Subscription bobPoints = bob.subscribe("meetingPoint");
+		Subscription bobLocations = bob.subscribe("location");
+		Subscription bobChat = bob.subscribe("chat");
+		MeetupClient alice = connect("alice");
+		Subscription aliceLocations = alice.subscribe("location");
+		Subscription aliceGroups = alice.subscribe("group");
+		Set<String> hikersChat = bobChat.objects().keySet();
+		assertThat(hikersChat).isNotEmpty();
+		String aliceLocation = locationOf("alice");
+		String bobLocation = locationOf("bob");
+		List<Subscription> watched = List.of(bobGroups, bobPoints, bobLocations, bobChat, aliceLocations);
+		watched.forEach(Subscription::clear);
+
+		this.memberships.leave("hikers", "bob");
+
+		Subscription.receiveExactly(Map.of(bobGroups, Set.of("hikers"), bobPoints, Set.of("hikers"), bobLocations,
+				Set.of(aliceLocation), bobChat, hikersChat, aliceLocations, Set.of(bobLocation)));
+		for (Subscription forgotten : watched) {
+			assertThat(forgotten.received()).extracting((change) -> change.get("op").asString()).containsOnly("forget");
+		}
+		assertThat(bobLocations.objects()).containsOnlyKeys(bobLocation);
+		JsonNode group = aliceGroups.next((change) -> change.get("id").asString().equals("hikers"));
+		assertThat(group.get("state").get("members")).extracting(JsonNode::asString).containsExactly("alice");
+
+		watched.forEach(Subscription::clear);
+		this.memberships.join("hikers", "bob");
+
+		Subscription.receiveExactly(Map.of(bobGroups, Set.of("hikers"), bobPoints, Set.of("hikers"), bobLocations,
+				Set.of(aliceLocation), bobChat, hikersChat, aliceLocations, Set.of(bobLocation)));
+		for (Subscription seen : watched) {
+			assertThat(seen.received()).extracting((change) -> change.get("op").asString()).containsOnly("upsert");
+		}
+	}
+
+	@Test
+	void theOrganizerCannotLeave() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.memberships.leave("hikers", "alice"));
+	}
+
+	private String locationOf(String person) {
+		return String.valueOf(this.locations.findByPerson(person).orElseThrow().getId());
+	}
+
+	private MeetupClient connect(String user) throws Exception {
+		MeetupClient client = MeetupClient.connect(this.port, user);
+		this.clients.add(client);
+		return client;
+	}
+
+}
