@@ -174,6 +174,10 @@ test('bob suggests a meeting point; alice, the organizer, accepts it; bob sees i
 	const request = alice.locator('.request[data-from="bob"]');
 	await request.waitFor();
 	await alice.locator('.marker[data-kind=suggestion]', { hasText: "bob's suggestion" }).waitFor();
+	// The flag stays where it is beside the suggestion until alice decides.
+	const shown = await alice.locator('.marker[data-kind=meeting-point]').evaluate((flag) => flag.dataset.lat);
+	assert.equal(Number(shown), before.lat);
+	await alice.waitForTimeout(400);
 	await screenshot(alice, 'alice-decides-desktop');
 	await request.locator('button.accept').click();
 
@@ -198,7 +202,7 @@ test('when alice declines a suggestion, bob is told and the meeting point stays'
 	await dragBy(bob, bob.locator('.marker[data-kind=meeting-point] .pin'), -70, 40);
 	await bob.mouse.up();
 	await alice.locator('.request[data-from="bob"] button.decline').click();
-	await bob.locator('.toast', { hasText: 'alice declined: alice keeps the meeting point where it is' }).waitFor();
+	await bob.locator('.toast', { hasText: 'alice declined: the meeting point stays where it is' }).waitFor();
 	await bob.waitForFunction((start) => {
 		const shown = document.querySelector('.marker[data-kind=meeting-point]');
 		return Math.abs(Number(shown.dataset.lat) - start.lat) < 1e-6 && !document.querySelector('.marker[data-kind=suggestion]');

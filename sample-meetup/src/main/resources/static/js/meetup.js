@@ -232,7 +232,7 @@ async function suggestMeetingPoint(transition, groupId, { lat, lng }) {
 	}
 	page.suggestion = { group: groupId, lat, lng };
 	render();
-	toast(`Suggested to ${organizer}. Waiting for their answer…`);
+	const waiting = toast(`Suggested to ${organizer}. Waiting for their answer…`, '', REQUEST_TIMEOUT);
 	try {
 		await transition.commit();
 		toast(`${organizer} accepted your meeting point`, 'good');
@@ -241,6 +241,7 @@ async function suggestMeetingPoint(transition, groupId, { lat, lng }) {
 		toast(refusal(error, organizer), 'bad');
 	}
 	finally {
+		waiting.remove();
 		page.suggestion = null;
 		render();
 	}
@@ -279,7 +280,7 @@ function decide(requestId, accept) {
 	const waiting = page.requests.get(requestId);
 	page.requests.delete(requestId);
 	waiting?.decide(accept ? { decision: 'accept' }
-		: { decision: 'reject', code: 'forbidden', message: `${me()} keeps the meeting point where it is` });
+		: { decision: 'reject', code: 'forbidden', message: 'the meeting point stays where it is' });
 	render();
 }
 
@@ -346,9 +347,12 @@ function drawMap() {
 	const items = [];
 	const point = group && meetingPoints.get(group.id);
 	if (point) {
-		// current(): the committed state with a transition in progress laid over it.
-		const { lat, lng } = meetingPoints.current(point.id);
-		const moving = meetingPoints.transitions.get(point.id);
+		// current(): the committed state with a transition in progress laid over it. While
+		// a suggestion waits for the organizer, the flag stays put beside it.
+		const waiting = (page.suggestion?.group === point.id)
+			|| [...page.requests.values()].some(({ request }) => request.id === point.id);
+		const { lat, lng } = waiting ? point.state : meetingPoints.current(point.id);
+		const moving = !waiting && meetingPoints.transitions.get(point.id);
 		const movingBy = (moving && !moving.local) ? moving.by : null;
 		items.push({ key: 'meeting-point', kind: 'meeting-point', type: 'meetingPoint', id: point.id, lat, lng,
 			draggable: isMember(group), movingBy, label: movingBy ? `${movingBy} is moving it` : 'Meeting point' });
@@ -576,11 +580,12 @@ function setStatus(kind, text) {
 	status.textContent = text;
 }
 
-function toast(text, kind = '') {
+function toast(text, kind = '', duration = 5000) {
 	const item = html('div', { class: 'toast ' + kind, role: 'status' }, text);
 	document.getElementById('toasts').append(item);
-	setTimeout(() => item.classList.add('leaving'), 4500);
-	setTimeout(() => item.remove(), 5000);
+	setTimeout(() => item.classList.add('leaving'), duration - 500);
+	setTimeout(() => item.remove(), duration);
+	return item;
 }
 
 // -- Controls ------------------------------------------------------------------------

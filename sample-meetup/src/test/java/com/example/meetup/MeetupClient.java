@@ -101,10 +101,6 @@ final class MeetupClient implements AutoCloseable {
 		return meetup;
 	}
 
-	String user() {
-		return this.user;
-	}
-
 	/**
 	 * Subscribe to a type and wait for its snapshot.
 	 * @param type the type
@@ -185,16 +181,6 @@ final class MeetupClient implements AutoCloseable {
 	}
 
 	/**
-	 * The next reply that answers no proposal of this client.
-	 * @return the reply
-	 */
-	JsonNode nextNotice() throws InterruptedException {
-		JsonNode notice = this.notices.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		assertThat(notice).as(this.user + " receives a notice within " + TIMEOUT).isNotNull();
-		return notice;
-	}
-
-	/**
 	 * Receive the proposals forwarded to this user as an owner.
 	 */
 	void decideRequests() {
@@ -245,9 +231,6 @@ final class MeetupClient implements AutoCloseable {
 				? this.replies.remove(reply.get("requestId").asString()) : null;
 		if (pending != null) {
 			pending.complete(reply);
-		}
-		else {
-			this.notices.add(reply);
 		}
 	}
 

@@ -81,12 +81,15 @@ class VisibilityIntegrationTests {
 
 	@Test
 	void everyChangeReachesWhoMaySeeItAndNobodyElse() throws Exception {
+		// Everyone online first: the simulator moves nobody from then on.
+		for (String user : DemoUsers.NAMES) {
+			connect(user);
+		}
 		Map<String, Map<String, Subscription>> subscriptions = new HashMap<>();
 		for (String user : DemoUsers.NAMES) {
-			MeetupClient client = connect(user);
 			Map<String, Subscription> types = new HashMap<>();
 			for (String type : TYPES) {
-				types.put(type, client.subscribe(type));
+				types.put(type, this.clients.get(user).subscribe(type));
 			}
 			subscriptions.put(user, types);
 		}
@@ -125,6 +128,31 @@ class VisibilityIntegrationTests {
 			.findFirst()
 			.orElseThrow();
 		assertThat(secret.get("state").get("label").asString()).isEqualTo("SECRET");
+	}
+
+	@Test
+	void aDragIsSeenWhileItHappensByWhoMaySeeTheLocationAndNobodyElse() throws Exception {
+		// Everyone online first: the simulator moves nobody from then on.
+		for (String user : DemoUsers.NAMES) {
+			connect(user);
+		}
+		Map<String, Subscription> viewers = new HashMap<>();
+		for (String user : DemoUsers.NAMES) {
+			viewers.put(user, this.clients.get(user).subscribe("location"));
+		}
+		viewers.values().forEach(Subscription::clear);
+		String location = locationOf("alice");
+		this.clients.get("alice").transition("location", location, "drag-1", Map.of("lat", 52.5231, "lng", 13.4102));
+
+		for (String viewer : List.of("bob", "erin")) {
+			JsonNode drag = viewers.get(viewer).next((change) -> change.get("op").asString().equals("transition"));
+			assertThat(drag.get("id").asString()).isEqualTo(location);
+			assertThat(drag.get("by").asString()).isEqualTo("alice");
+			assertThat(drag.get("state").get("lat").asDouble()).isEqualTo(52.5231);
+		}
+		for (String viewer : List.of("alice", "carol", "dave", "frank", "mallory")) {
+			assertThat(viewers.get(viewer).quietly()).as(viewer).isEmpty();
+		}
 	}
 
 	@Test
