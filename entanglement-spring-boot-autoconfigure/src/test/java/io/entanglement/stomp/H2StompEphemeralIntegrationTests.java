@@ -41,6 +41,10 @@ class H2StompEphemeralIntegrationTests {
 			bob.untilSynced();
 			StompTestClient alice = StompTestClient.connect(this.port, "alice");
 			StompTestClient aliceAgain = StompTestClient.connect(this.port, "alice");
+			// Frames of one session are handled in order: once this is answered, the
+			// server has counted the second session.
+			aliceAgain.send("/app/entanglement/requests/ping", "{}");
+			assertThat(aliceAgain.nextReply().get("status").asString()).isEqualTo("rejected");
 			alice.propose("presence",
 					Map.of("requestId", "p1", "state", Map.of("group", "hikers", "status", "online")));
 			JsonNode created = alice.nextReply();
