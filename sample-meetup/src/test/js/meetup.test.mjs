@@ -250,6 +250,18 @@ test('erin, staff, sees every group; frank, in ops but not cleared, sees nothing
 	assert.deepEqual(problems, []);
 });
 
+test('carol, in climbers, sees neither alice nor bob of hikers', async () => {
+	const carol = await signIn('carol');
+	await carol.waitForTimeout(QUIET);
+	const owners = (await held(carol, 'locations')).map((location) => location.owner);
+	assert.ok(owners.includes('carol'));
+	assert.ok(!owners.includes('alice') && !owners.includes('bob'), `carol holds ${owners}`);
+	assert.deepEqual((await held(carol, 'groups')).map((group) => group.id), ['climbers']);
+	assert.doesNotMatch(await carol.locator('body').innerText(), /alice|bob|hikers/i);
+	await signOut(carol);
+	assert.deepEqual(problems, []);
+});
+
 test('mallory, in no group, sees nobody', async () => {
 	const mallory = await signIn('mallory', PHONE);
 	await mallory.waitForTimeout(QUIET);

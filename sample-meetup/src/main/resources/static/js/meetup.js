@@ -20,6 +20,7 @@ const DRAG_INTERVAL = 40;
 
 // Same origin: the WebSocket handshake carries the session cookie of the sign-in form,
 // and the client sends the CSRF token on CONNECT by itself.
+// tag::connect[]
 const connection = connect('/entanglement');
 
 // The objects of each type that this user may see, kept current by the server: groups
@@ -29,6 +30,7 @@ const groups = connection.subscribe('group');
 const meetingPoints = connection.subscribe('meetingPoint');
 const locations = connection.subscribe('location');
 const presence = connection.subscribe('presence');
+// end::connect[]
 
 // The chat of the group on screen: subscribed with a filter, again for every group.
 let chat = null;
@@ -193,6 +195,7 @@ document.getElementById('composer').addEventListener('submit', async (event) => 
 
 let lastDrag = 0;
 
+// tag::drag[]
 map.onDrag = (marker, position) => {
 	const now = performance.now();
 	if (now - lastDrag < DRAG_INTERVAL) {
@@ -214,6 +217,7 @@ map.onDrop = (marker, position) => {
 		suggestMeetingPoint(transition, marker.id, position);
 	}
 };
+// end::drag[]
 
 function stateOf(marker, { lat, lng, heading }) {
 	return (marker.type === 'location') ? { lat, lng, heading } : { lat, lng };
@@ -266,6 +270,7 @@ function refusal(error, organizer) {
 
 // Proposals for objects this user owns are forwarded to their browser: here, moves of
 // the meeting point of a group they organize. The promise settles on Accept or Decline.
+// tag::requests[]
 connection.onRequest((request) => {
 	if (request.type !== 'meetingPoint') {
 		return undefined;
@@ -275,6 +280,7 @@ connection.onRequest((request) => {
 		render();
 	});
 });
+// end::requests[]
 
 function decide(requestId, accept) {
 	const waiting = page.requests.get(requestId);

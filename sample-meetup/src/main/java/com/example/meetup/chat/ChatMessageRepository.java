@@ -13,8 +13,11 @@ import org.springframework.data.jpa.repository.JpaRepository;
  *
  * @author Entanglement
  */
+// tag::repository[]
 @Entangled(value = "chat", coalesce = false)
 public interface ChatMessageRepository extends JpaRepository<ChatMessage, Long> {
+
+	// end::repository[]
 
 	List<ChatMessage> findByGroupId(String group);
 

@@ -137,6 +137,7 @@ public class Memberships {
 		});
 	}
 
+	// tag::share[]
 	private void share(Group group, String member) {
 		this.acl.grantUser("group", group.getId(), member, BasePermission.READ);
 		this.acl.grantUser("meetingPoint", group.getId(), member, BasePermission.READ, BasePermission.WRITE);
@@ -149,6 +150,7 @@ public class Memberships {
 			}
 		}
 	}
+	// end::share[]
 
 	private boolean shareOpenGroup(String person, String other) {
 		return this.groups.findAll()

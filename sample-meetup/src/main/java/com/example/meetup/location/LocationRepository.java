@@ -13,8 +13,11 @@ import org.springframework.data.jpa.repository.JpaRepository;
  *
  * @author Entanglement
  */
+// tag::repository[]
 @Entangled("location")
 public interface LocationRepository extends JpaRepository<Location, UUID> {
+
+	// end::repository[]
 
 	Optional<Location> findByPerson(String person);
 

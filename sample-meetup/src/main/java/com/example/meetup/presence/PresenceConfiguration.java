@@ -15,9 +15,11 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class PresenceConfiguration {
 
+	// tag::presence[]
 	@Bean
 	EphemeralStore presence() {
 		return EphemeralStore.of("presence", "group", "status", "label").labelAttribute("label").sessionBound();
 	}
+	// end::presence[]
 
 }

@@ -42,6 +42,7 @@ public final class MeetupPolicy implements SyncPolicy {
 		this.labels = labels;
 	}
 
+	// tag::may-see[]
 	@Override
 	public boolean maySee(SyncViewer viewer, SyncChange change) {
 		return switch (change.key().type()) {
@@ -50,6 +51,7 @@ public final class MeetupPolicy implements SyncPolicy {
 			default -> true;
 		};
 	}
+	// end::may-see[]
 
 	@Override
 	public boolean mayPropose(SyncViewer viewer, @Nullable SyncChange current, Proposal proposal) {
