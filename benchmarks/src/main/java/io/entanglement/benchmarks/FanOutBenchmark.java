@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.entanglement.SyncViewer;
 import io.entanglement.engine.ChangeEncoder;
 import io.entanglement.engine.CommitTicket;
+import io.entanglement.engine.MemoryChangeLog;
 import io.entanglement.engine.SessionOutbox;
 import io.entanglement.engine.SyncManager;
 import io.entanglement.engine.SyncSettings;
@@ -80,7 +81,7 @@ public class FanOutBenchmark {
 
 	@Setup(Level.Trial)
 	public void openSessions() {
-		this.manager = new SyncManager((viewer, change) -> true, new InMemoryChangeLog("b3nchmark0000000"),
+		this.manager = new SyncManager((viewer, change) -> true, new MemoryChangeLog(),
 				new ChangeEncoder(JsonMapper.builder().build()), SyncSettings.defaults());
 		this.manager.register(this.objects);
 		for (int i = 0; i < this.sessions; i++) {

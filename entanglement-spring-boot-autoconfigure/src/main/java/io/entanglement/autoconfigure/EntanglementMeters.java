@@ -53,7 +53,7 @@ final class EntanglementMeters implements MeterBinder {
 		Gauge.builder("entanglement.sessions", this.manager, (manager) -> manager.outboxes().size())
 			.description("Open sessions")
 			.register(registry);
-		Gauge.builder("entanglement.subscriptions", this.manager, sum((outbox) -> outbox.subscriptions().size()))
+		Gauge.builder("entanglement.subscriptions", this.manager, sum(SessionOutbox::subscriptionCount))
 			.description("Subscriptions of open sessions")
 			.register(registry);
 		Gauge.builder("entanglement.pending", this.manager, sum(SessionOutbox::pendingCount))

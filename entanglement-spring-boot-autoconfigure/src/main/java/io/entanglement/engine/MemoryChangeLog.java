@@ -14,11 +14,12 @@ import io.entanglement.SyncChange;
 
 /**
  * The change log of types held in memory: it lives as long as the node, with an epoch of
- * its own, so clients resuming after a restart are reset.
+ * its own, so clients resuming after a restart are reset. Also a change log for engines
+ * driven without a database, such as benchmarks.
  *
  * @author Entanglement
  */
-final class MemoryChangeLog implements ChangeLog {
+public final class MemoryChangeLog implements ChangeLog {
 
 	private final String epoch = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 

@@ -78,6 +78,14 @@ public final class SessionOutbox {
 	}
 
 	/**
+	 * The number of subscriptions of this session.
+	 * @return the count
+	 */
+	public synchronized int subscriptionCount() {
+		return this.subscriptions.size();
+	}
+
+	/**
 	 * What this outbox holds, for operators.
 	 * @return one entry per subscription
 	 */

@@ -118,12 +118,20 @@ public final class JdbcAccessChanges implements AccessChanges {
 			List<SyncChange> current = new ArrayList<>(this.scopes.size());
 			List<AccessScope> before = new ArrayList<>(this.scopes.size());
 			try {
-				this.scopes.forEach((key, scope) -> {
-					SyncStore store = manager.store(key.type());
-					SyncChange state = (store != null) ? store.find(key.id()) : null;
-					if (state != null) {
-						current.add(state);
-						before.add(scope);
+				// One load per type, not one per object.
+				Map<String, List<String>> idsByType = new LinkedHashMap<>();
+				this.scopes.keySet()
+					.forEach((key) -> idsByType.computeIfAbsent(key.type(), (type) -> new ArrayList<>()).add(key.id()));
+				idsByType.forEach((type, ids) -> {
+					SyncStore store = manager.store(type);
+					if (store != null) {
+						for (SyncChange state : store.load(ids)) {
+							AccessScope scope = this.scopes.get(state.key());
+							if (scope != null) {
+								current.add(state);
+								before.add(scope);
+							}
+						}
 					}
 				});
 			}
