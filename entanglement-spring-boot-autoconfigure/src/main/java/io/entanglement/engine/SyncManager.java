@@ -10,9 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -139,10 +141,16 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		this.settings = settings;
 		this.dispatcher = Executors.newSingleThreadExecutor(threads("entanglement-dispatch-", true));
 		int cores = Runtime.getRuntime().availableProcessors();
-		this.flushExecutor = Executors.newFixedThreadPool(Math.max(2, cores), threads("entanglement-flush-", true));
-		this.loadExecutor = Executors.newFixedThreadPool(Math.max(2, cores), threads("entanglement-load-", true));
+		// Work handed over after destroy() (a flush, a retry, a late commit) is moot: it
+		// is dropped instead of failing the thread that hands it over.
+		this.flushExecutor = new ThreadPoolExecutor(Math.max(2, cores), Math.max(2, cores), 0, TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(), threads("entanglement-flush-", true),
+				new ThreadPoolExecutor.DiscardPolicy());
+		this.loadExecutor = new ThreadPoolExecutor(Math.max(2, cores), Math.max(2, cores), 0, TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(), threads("entanglement-load-", true),
+				new ThreadPoolExecutor.DiscardPolicy());
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-				threads("entanglement-scheduler-", true));
+				threads("entanglement-scheduler-", true), new ThreadPoolExecutor.DiscardPolicy());
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
 		this.proposals = new ProposalService(this::store, this.policy, settings.nodeId(), settings.proposalTimeout(),
@@ -874,6 +882,12 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				loadNow(subscription, since, reset);
 			}
 			catch (RuntimeException ex) {
+				if (this.scheduler.isShutdown()) {
+					// Shutting down: the store is closing under the load; nobody is left
+					// to
+					// receive it.
+					return;
+				}
 				logger.error("Failed to load " + subscription.type.name() + " for session "
 						+ subscription.outbox.viewer().sessionId() + "; retrying", ex);
 				this.scheduler.schedule(() -> load(subscription, since, reset), 1, TimeUnit.SECONDS);
