@@ -86,6 +86,37 @@ describe('subscriptions', () => {
 		assert.deepEqual(deletes.map(({ version }) => version), [7]);
 	});
 
+	test('ask for patches unless told not to, and merge a patch into the version it follows', async () => {
+		const connection = await connectTo();
+		const { collection, subscribe } = await markers(connection);
+		assert.equal(subscribe.headers['entanglement-delta'], 'true');
+		const upserts = record(collection, 'upsert');
+		await apply(collection, subscribe, [upsert('1', 1, { lat: 1, lng: 2, name: 'a' })], { token: 't1' });
+		await apply(collection, subscribe, [{ op: 'patch', id: '1', version: 2, state: { lat: 5 } }], { token: 't2' });
+		assert.deepEqual(collection.get('1').state, { lat: 5, lng: 2, name: 'a' });
+		assert.equal(collection.get('1').owner, 'alice');
+		assert.equal(collection.get('1').version, 2);
+		await apply(collection, subscribe, [{ op: 'patch', id: '1', version: 2, state: { lat: 9 } }], { token: 't3' });
+		assert.equal(collection.get('1').state.lat, 5, 'a patch of a version already held is old news');
+		assert.deepEqual(upserts.map(({ object }) => object.version), [1, 2]);
+		connection.subscribe('marker', { delta: false });
+		assert.equal((await server.subscribed('/entanglement/marker')).headers['entanglement-delta'], undefined);
+	});
+
+	test('start over from a snapshot when a patch does not follow the version held', async () => {
+		const connection = await connectTo();
+		const { collection, subscribe } = await markers(connection);
+		await apply(collection, subscribe, [upsert('1', 1, { lat: 1 })], { token: 't1' });
+		const resubscribed = server.subscribed('/entanglement/marker');
+		server.batch(subscribe, [{ op: 'patch', id: '1', version: 3, state: { lat: 3 } }], { token: 't2' });
+		const again = await resubscribed;
+		assert.equal(again.headers['entanglement-since'], undefined, 'no token: a full snapshot');
+		assert.equal(collection.size, 0, 'what was held is dropped');
+		await apply(collection, again, [upsert('1', 3, { lat: 3 })], { token: 't3', reset: true });
+		assert.equal(collection.get('1').state.lat, 3);
+		assert.equal(collection.token, 't3');
+	});
+
 	test('are synced once the last frame of the snapshot arrives', async () => {
 		const connection = await connectTo();
 		const { collection, subscribe } = await markers(connection);

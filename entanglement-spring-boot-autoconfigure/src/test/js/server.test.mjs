@@ -51,12 +51,18 @@ describe('live collections', () => {
 		assert.equal(markers.get(marker.id).state.lng, 4);
 
 		const updated = next(markers, 'upsert', ({ id }) => id === marker.id);
+		const patched = next(markers, 'batch', ({ changes }) => changes.some(({ id }) => id === marker.id));
 		const update = await testData.update(marker.id, { lat: 5 });
 		const { object, previous } = await updated;
 		assert.equal(object.version, update.version);
 		assert.ok(object.version > previous.version);
 		assert.equal(object.state.lat, 5);
 		assert.equal(previous.state.lat, 3);
+		const change = (await patched).changes.find(({ id }) => id === marker.id);
+		assert.equal(change.op, 'patch', 'only what changed travels');
+		assert.deepEqual(change.state, { lat: 5 });
+		assert.equal(object.state.lng, 4, 'the collection holds the full state');
+		assert.equal(object.state.name, name);
 
 		const deleted = next(markers, 'delete', ({ id }) => id === marker.id);
 		await testData.remove(marker.id);

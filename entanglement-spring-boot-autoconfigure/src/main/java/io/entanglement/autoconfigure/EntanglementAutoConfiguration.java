@@ -68,7 +68,8 @@ public final class EntanglementAutoConfiguration {
 				properties.getTombstones().getRetention(), properties.getNodeId(),
 				properties.getProposals().getTimeout(), properties.getTransitions().getTtl(),
 				properties.getTransitions().getMaxRate());
-		ChangeEncoder encoder = new ChangeEncoder(jsonMapper.getIfAvailable(JsonMapper::new));
+		ChangeEncoder encoder = new ChangeEncoder(jsonMapper.getIfAvailable(JsonMapper::new),
+				properties.getSession().isDeltaEncoding());
 		// Mandatory access control first, then every policy in order; none overrides
 		// another.
 		SyncPolicy policy = new CompositeSyncPolicy(policies.orderedStream().toList());

@@ -296,6 +296,21 @@ public class EntanglementProperties {
 		 */
 		private boolean restrictDestinations = true;
 
+		/**
+		 * Whether to accept the WebSocket permessage-deflate extension when a client
+		 * offers it and the server supports it. Compression trades server CPU per write
+		 * for fewer bytes on the wire.
+		 */
+		private boolean compression = true;
+
+		public boolean isCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(boolean compression) {
+			this.compression = compression;
+		}
+
 		public boolean isRestrictDestinations() {
 			return this.restrictDestinations;
 		}
@@ -366,6 +381,20 @@ public class EntanglementProperties {
 		 * up to this size.
 		 */
 		private DataSize maxWriteSize = DataSize.ofKilobytes(32);
+
+		/**
+		 * Whether an update may be sent as a patch (only the attributes that changed) to
+		 * subscriptions that ask for patches and hold the version just before it.
+		 */
+		private boolean deltaEncoding = true;
+
+		public boolean isDeltaEncoding() {
+			return this.deltaEncoding;
+		}
+
+		public void setDeltaEncoding(boolean deltaEncoding) {
+			this.deltaEncoding = deltaEncoding;
+		}
 
 		public Duration getFlushInterval() {
 			return this.flushInterval;

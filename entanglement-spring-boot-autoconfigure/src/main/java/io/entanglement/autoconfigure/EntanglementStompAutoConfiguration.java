@@ -9,6 +9,7 @@ import io.entanglement.security.CookieSessionCsrfChannelInterceptor;
 import io.entanglement.security.CsrfTokenEndpoint;
 import io.entanglement.security.HandshakeCredentialsInterceptor;
 import io.entanglement.stomp.StompDestinationGuard;
+import io.entanglement.stomp.StompHandshakeHandler;
 import io.entanglement.stomp.StompOwnerChannel;
 import io.entanglement.stomp.StompProposalHandler;
 import io.entanglement.stomp.StompReplies;
@@ -217,6 +218,7 @@ public final class EntanglementStompAutoConfiguration {
 		@Override
 		public void registerStompEndpoints(StompEndpointRegistry registry) {
 			var endpoint = registry.addEndpoint(this.stomp.getEndpoint())
+				.setHandshakeHandler(new StompHandshakeHandler(this.stomp.isCompression()))
 				.addInterceptors(this.handshake.toArray(HandshakeInterceptor[]::new));
 			if (this.stomp.getAllowedOriginPatterns().length > 0) {
 				endpoint.setAllowedOriginPatterns(this.stomp.getAllowedOriginPatterns());

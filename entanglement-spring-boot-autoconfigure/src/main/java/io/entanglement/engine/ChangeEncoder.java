@@ -3,6 +3,7 @@ package io.entanglement.engine;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import io.entanglement.SyncChange;
 import org.jspecify.annotations.Nullable;
@@ -17,12 +18,25 @@ public final class ChangeEncoder {
 
 	private final JsonMapper jsonMapper;
 
+	private final boolean deltas;
+
 	/**
-	 * Create an encoder.
+	 * Create an encoder that also encodes deltas.
 	 * @param jsonMapper the mapper that writes attribute values
 	 */
 	public ChangeEncoder(JsonMapper jsonMapper) {
+		this(jsonMapper, true);
+	}
+
+	/**
+	 * Create an encoder.
+	 * @param jsonMapper the mapper that writes attribute values
+	 * @param deltas whether to also encode an update as a {@code patch} of the version
+	 * before it, when that version's state is known
+	 */
+	public ChangeEncoder(JsonMapper jsonMapper, boolean deltas) {
 		this.jsonMapper = jsonMapper;
+		this.deltas = deltas;
 	}
 
 	/**
@@ -31,6 +45,19 @@ public final class ChangeEncoder {
 	 * @return the change with its JSON
 	 */
 	public EncodedChange encode(SyncChange change) {
+		return encode(change, null);
+	}
+
+	/**
+	 * Encode one change and, if {@code base} is the version just before it, the change as
+	 * a {@code patch} of {@code base}: only the attributes that differ. Both encodings
+	 * are shared by every recipient; a recipient known to hold {@code base} gets the
+	 * patch.
+	 * @param change the change
+	 * @param base the object's state before the change, or {@code null} if unknown
+	 * @return the change with its JSON
+	 */
+	public EncodedChange encode(SyncChange change, @Nullable SyncChange base) {
 		Map<String, @Nullable Object> element = new LinkedHashMap<>();
 		element.put("op", change.op().wireName());
 		element.put("id", change.key().id());
@@ -42,7 +69,38 @@ public final class ChangeEncoder {
 			element.put("state", change.state());
 		}
 		String json = this.jsonMapper.writeValueAsString(element);
-		return new EncodedChange(change, json, utf8Length(json));
+		String patch = isPatchable(change, base) ? encodePatch(change, base) : null;
+		return new EncodedChange(change, json, utf8Length(json), null, false, patch,
+				(patch != null) ? utf8Length(patch) : 0);
+	}
+
+	private boolean isPatchable(SyncChange change, @Nullable SyncChange base) {
+		return this.deltas && base != null && change.op() == SyncChange.Op.UPSERT && base.op() == SyncChange.Op.UPSERT
+				&& base.version() == change.version() - 1 && Objects.equals(base.owner(), change.owner())
+				&& base.state().keySet().equals(change.state().keySet());
+	}
+
+	/**
+	 * The attributes that changed. The owner and the set of attributes are the same as
+	 * the base's, so a patch merged into the base gives the full state.
+	 */
+	private @Nullable String encodePatch(SyncChange change, SyncChange base) {
+		Map<String, @Nullable Object> changed = new LinkedHashMap<>();
+		change.state().forEach((name, value) -> {
+			if (!Objects.deepEquals(value, base.state().get(name))) {
+				changed.put(name, value);
+			}
+		});
+		if (changed.size() == change.state().size()) {
+			// Every attribute changed: the patch would only be longer by its op.
+			return null;
+		}
+		Map<String, @Nullable Object> element = new LinkedHashMap<>();
+		element.put("op", "patch");
+		element.put("id", change.key().id());
+		element.put("version", change.version());
+		element.put("state", changed);
+		return this.jsonMapper.writeValueAsString(element);
 	}
 
 	/**
@@ -62,7 +120,7 @@ public final class ChangeEncoder {
 		element.put("by", by);
 		element.put("state", state);
 		String json = this.jsonMapper.writeValueAsString(element);
-		return new EncodedChange(current, json, utf8Length(json), transition, false);
+		return new EncodedChange(current, json, utf8Length(json), transition, false, null, 0);
 	}
 
 	/**
@@ -80,7 +138,7 @@ public final class ChangeEncoder {
 		element.put("transition", transition);
 		element.put("reason", reason);
 		String json = this.jsonMapper.writeValueAsString(element);
-		return new EncodedChange(current, json, utf8Length(json), transition, true);
+		return new EncodedChange(current, json, utf8Length(json), transition, true, null, 0);
 	}
 
 	/**

@@ -11,10 +11,13 @@ import org.jspecify.annotations.Nullable;
  * @param byteLength the UTF-8 length of {@code json}
  * @param transition the transition id, for the updates and the end of a transition
  * @param ended whether this is the end of a transition
+ * @param patch the change as a {@code patch} of the version just before it, for
+ * recipients known to hold that version, or {@code null}
+ * @param patchByteLength the UTF-8 length of {@code patch}
  * @author Entanglement
  */
-public record EncodedChange(SyncChange change, String json, int byteLength, @Nullable String transition,
-		boolean ended) {
+public record EncodedChange(SyncChange change, String json, int byteLength, @Nullable String transition, boolean ended,
+		@Nullable String patch, int patchByteLength) {
 
 	/**
 	 * A change of an object.
@@ -23,7 +26,7 @@ public record EncodedChange(SyncChange change, String json, int byteLength, @Nul
 	 * @param byteLength the UTF-8 length of {@code json}
 	 */
 	public EncodedChange(SyncChange change, String json, int byteLength) {
-		this(change, json, byteLength, null, false);
+		this(change, json, byteLength, null, false, null, 0);
 	}
 
 	/**

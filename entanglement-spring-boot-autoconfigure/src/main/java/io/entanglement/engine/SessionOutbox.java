@@ -126,7 +126,7 @@ public final class SessionOutbox {
 	}
 
 	synchronized @Nullable Subscription add(String subscriptionId, SyncType type, String token,
-			Map<String, String> filter) {
+			Map<String, String> filter, boolean patches) {
 		if (this.state == State.CLOSED || this.subscriptions.containsKey(subscriptionId)) {
 			return null;
 		}
@@ -135,7 +135,7 @@ public final class SessionOutbox {
 			// bound.
 			throw new InvalidRequestException("A session may hold at most " + MAX_SUBSCRIPTIONS + " subscriptions");
 		}
-		Subscription subscription = new Subscription(this, subscriptionId, type, token, filter);
+		Subscription subscription = new Subscription(this, subscriptionId, type, token, filter, patches);
 		this.subscriptions.put(subscriptionId, subscription);
 		return subscription;
 	}

@@ -71,12 +71,24 @@ final class Subscription {
 
 	boolean closed;
 
+	/**
+	 * The version of each object the client holds once it has read what was handed to the
+	 * transport, if the client takes patches; {@code null} otherwise.
+	 */
+	private final @Nullable Map<String, Long> held;
+
 	Subscription(SessionOutbox outbox, String id, SyncType type, String token, Map<String, String> filter) {
+		this(outbox, id, type, token, filter, false);
+	}
+
+	Subscription(SessionOutbox outbox, String id, SyncType type, String token, Map<String, String> filter,
+			boolean patches) {
 		this.outbox = outbox;
 		this.id = id;
 		this.type = type;
 		this.token = token;
 		this.filter = filter;
+		this.held = patches ? new HashMap<>() : null;
 	}
 
 	/**
@@ -222,24 +234,54 @@ final class Subscription {
 		this.pending.clear();
 		this.transitions.clear();
 		this.known = null;
+		if (this.held != null) {
+			// The reset makes the client drop everything it holds.
+			this.held.clear();
+		}
 		this.loading = true;
 		this.syncPending = false;
 		this.token = zeroToken;
 	}
 
-	private static int take(LinkedHashMap<String, EncodedChange> from, List<EncodedChange> batch, int bytes,
-			int maxBytes) {
+	private int take(LinkedHashMap<String, EncodedChange> from, List<String> batch, int bytes, int maxBytes) {
 		var iterator = from.values().iterator();
 		while (iterator.hasNext()) {
 			EncodedChange change = iterator.next();
-			if (!batch.isEmpty() && bytes + change.byteLength() + 1 > maxBytes) {
+			boolean patch = isPatchable(change);
+			int length = patch ? change.patchByteLength() : change.byteLength();
+			if (!batch.isEmpty() && bytes + length + 1 > maxBytes) {
 				break;
 			}
-			batch.add(change);
-			bytes += change.byteLength() + 1;
+			batch.add(patch ? change.patch() : change.json());
+			bytes += length + 1;
 			iterator.remove();
+			hold(change);
 		}
 		return bytes;
+	}
+
+	/**
+	 * Whether the client will hold the version just before this change when it reads it,
+	 * so the shared patch encoding can go instead of the full state.
+	 */
+	private boolean isPatchable(EncodedChange change) {
+		if (this.held == null || change.patch() == null) {
+			return false;
+		}
+		Long version = this.held.get(change.id());
+		return version != null && version == change.version() - 1;
+	}
+
+	private void hold(EncodedChange change) {
+		if (this.held == null || change.isTransition()) {
+			return;
+		}
+		if (change.change().op() == SyncChange.Op.UPSERT) {
+			this.held.put(change.id(), change.version());
+		}
+		else {
+			this.held.remove(change.id());
+		}
 	}
 
 	void settle(long watermark) {
@@ -255,7 +297,7 @@ final class Subscription {
 	 */
 	SyncFrame drain(int maxBytes, String watermarkToken, int maxPending, boolean transitionsDue) {
 		String start = this.type.envelopeStart();
-		List<EncodedChange> batch = new ArrayList<>(Math.min(this.pending.size(), 64));
+		List<String> batch = new ArrayList<>(Math.min(this.pending.size(), 64));
 		// Type names are ASCII, so the envelope's length is its byte length.
 		int bytes = start.length() + ENVELOPE_END_MAX;
 		bytes = take(this.pending, batch, bytes, maxBytes);
@@ -270,16 +312,14 @@ final class Subscription {
 		}
 		StringBuilder body = new StringBuilder(bytes);
 		body.append(start);
-		int bodyBytes = start.length();
 		for (int i = 0; i < batch.size(); i++) {
 			if (i > 0) {
 				body.append(',');
-				bodyBytes++;
 			}
-			EncodedChange change = batch.get(i);
-			body.append(change.json());
-			bodyBytes += change.byteLength();
+			body.append(batch.get(i));
 		}
+		// take() counted each element's bytes plus one separator more than there are.
+		int bodyBytes = bytes - ENVELOPE_END_MAX - (batch.isEmpty() ? 0 : 1);
 		int end = body.length();
 		body.append("],\"synced\":").append(emptied).append(",\"reset\":").append(this.resetPending).append('}');
 		bodyBytes += body.length() - end;

@@ -296,8 +296,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			@Nullable List<@Nullable SyncChange> previous) {
 		Assert.isTrue(previous == null || previous.size() == changes.size(), "One previous state per change");
 		List<EncodedChange> encoded = new ArrayList<>(changes.size());
-		for (SyncChange change : changes) {
-			encoded.add(this.encoder.encode(change));
+		for (int i = 0; i < changes.size(); i++) {
+			encoded.add(this.encoder.encode(changes.get(i), (previous != null) ? previous.get(i) : null));
 		}
 		ticket.previous = previous;
 		this.dispatcher.execute(() -> complete(ticket, encoded));
@@ -769,6 +769,24 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 */
 	public void subscribe(SessionOutbox outbox, String subscriptionId, String typeName, @Nullable String since,
 			Map<String, String> filter) {
+		subscribe(outbox, subscriptionId, typeName, since, filter, false);
+	}
+
+	/**
+	 * Subscribe a connection to the objects of a type that match a filter.
+	 * @param outbox the connection's outbox
+	 * @param subscriptionId the client's subscription id
+	 * @param typeName the type name
+	 * @param since the client's resume token, or {@code null} for a full snapshot
+	 * @param filter equality on attributes the viewer can see, empty for none
+	 * @param patches whether the client applies {@code patch} changes: an update of an
+	 * object whose previous version the client holds then carries only the attributes
+	 * that changed
+	 * @throws SyncException if the type is unknown, the token malformed, the filter names
+	 * an attribute that cannot be filtered on, or the policy refuses
+	 */
+	public void subscribe(SessionOutbox outbox, String subscriptionId, String typeName, @Nullable String since,
+			Map<String, String> filter, boolean patches) {
 		SyncType type = this.types.get(typeName);
 		if (type == null) {
 			throw new UnknownTypeException(typeName);
@@ -779,7 +797,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		}
 		ResumeToken token = (since != null) ? ResumeToken.parse(since) : null;
 		Subscription subscription = outbox.add(subscriptionId, type,
-				(token != null) ? token.toString() : type.clock().token(0), Map.copyOf(filter));
+				(token != null) ? token.toString() : type.clock().token(0), Map.copyOf(filter), patches);
 		if (subscription == null) {
 			throw new InvalidRequestException("Subscription id '" + subscriptionId + "' is already in use");
 		}

@@ -38,6 +38,12 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 	/** The header with which a client filters by attribute values. */
 	public static final String FILTER_HEADER = "entanglement-filter";
 
+	/**
+	 * The header with which a client says it applies {@code patch} changes
+	 * ({@code entanglement-delta:true}).
+	 */
+	public static final String DELTA_HEADER = "entanglement-delta";
+
 	private static final Log logger = LogFactory.getLog(StompSubscriptionHandler.class);
 
 	private final SyncManager manager;
@@ -99,11 +105,21 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 			}
 			String typeName = destination.substring(SyncManager.DESTINATION_PREFIX.length());
 			this.manager.subscribe(outbox, subscriptionId, typeName, nativeHeader(message, SINCE_HEADER),
-					parseFilter(nativeHeader(message, FILTER_HEADER)));
+					parseFilter(nativeHeader(message, FILTER_HEADER)), parseDelta(nativeHeader(message, DELTA_HEADER)));
 		}
 		catch (SyncException ex) {
 			this.replies.destinationRefused(sessionId, user, destination, subscriptionId, ex);
 		}
+	}
+
+	private static boolean parseDelta(@Nullable String value) {
+		if (value == null || value.equals("false")) {
+			return false;
+		}
+		if (value.equals("true")) {
+			return true;
+		}
+		throw new InvalidRequestException("'" + DELTA_HEADER + "' must be 'true' or 'false'");
 	}
 
 	private @Nullable SessionOutbox outbox(String sessionId, @Nullable Principal user) {

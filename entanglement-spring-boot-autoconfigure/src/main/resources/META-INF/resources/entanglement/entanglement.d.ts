@@ -153,6 +153,12 @@ export interface SubscribeOptions {
 	 * (`a=1&b=x`, names and values URL-encoded).
 	 */
 	filter?: Record<string, string | number | boolean>;
+	/**
+	 * Whether the server may send an update as a patch of the version this collection
+	 * holds (only the attributes that changed); the collection always holds full states.
+	 * Default `true`.
+	 */
+	delta?: boolean;
 }
 
 export interface ProposeOptions {

@@ -16,6 +16,7 @@ const APP_PREFIX = '/app/entanglement/';
 const TOKEN_HEADER = 'entanglement-token';
 const SINCE_HEADER = 'entanglement-since';
 const FILTER_HEADER = 'entanglement-filter';
+const DELTA_HEADER = 'entanglement-delta';
 const NAME = /^[A-Za-z0-9_-]{1,100}$/;
 const STORAGE_PREFIX = 'entanglement:';
 const STORAGE_DELAY = 1000;
@@ -164,7 +165,7 @@ export class Connection {
 		checkName(type, 'type');
 		this.#checkOpen();
 		const collection = new LiveCollection(this.#hooks(), type, options.filter ?? {},
-			'entanglement-' + (this.#nextSubscription++));
+			'entanglement-' + (this.#nextSubscription++), options.delta !== false);
 		this.#collections.add(collection);
 		if (this.connected) {
 			collection[RESUBSCRIBE](this.#client, this.#user, this.#storage);
@@ -277,6 +278,11 @@ export class Connection {
 			collections: (type) => [...this.#collections].filter((collection) => collection.type === type),
 			propose: (type, id, state, options) => this.propose(type, id, state, options),
 			ended: (transition) => this.#transitions.delete(transition),
+			resubscribe: (collection) => {
+				if (this.connected) {
+					collection[RESUBSCRIBE](this.#client, this.#user, this.#storage);
+				}
+			},
 			log: this.#log,
 		};
 	}
@@ -538,6 +544,8 @@ export class LiveCollection {
 	#filterHeader;
 	#subscriptionId;
 	#subscription = null;
+	#delta = true;
+	#outOfStep = false;
 	#token = null;
 	#synced = false;
 	#live = false;
@@ -547,12 +555,13 @@ export class LiveCollection {
 	#waiting = [];
 	#saveTimer = null;
 
-	constructor(hooks, type, filter, subscriptionId) {
+	constructor(hooks, type, filter, subscriptionId, delta) {
 		this.#hooks = hooks;
 		this.type = type;
 		this.filter = Object.freeze({ ...filter });
 		this.#filterHeader = filterHeader(filter);
 		this.#subscriptionId = subscriptionId;
+		this.#delta = delta;
 	}
 
 	/** The destination subscribed to. */
@@ -668,6 +677,9 @@ export class LiveCollection {
 		if (this.#filterHeader) {
 			headers[FILTER_HEADER] = this.#filterHeader;
 		}
+		if (this.#delta) {
+			headers[DELTA_HEADER] = 'true';
+		}
 		this.#synced = false;
 		this.#live = false;
 		this.#subscription = client.subscribe(this.destination, (message) => this[APPLY](message), headers);
@@ -717,6 +729,10 @@ export class LiveCollection {
 				applied.push(change);
 			}
 		}
+		if (this.#outOfStep) {
+			this.#resync();
+			return;
+		}
 		const token = message.headers[TOKEN_HEADER];
 		if (token) {
 			this.#token = token;
@@ -757,6 +773,8 @@ export class LiveCollection {
 		switch (change.op) {
 			case 'upsert':
 				return this.#upsert(id, change);
+			case 'patch':
+				return this.#patch(id, change);
 			case 'delete':
 				return this.#delete(id, change);
 			case 'forget':
@@ -795,6 +813,32 @@ export class LiveCollection {
 			overlay.handle[SETTLE](undefined);
 		}
 		return true;
+	}
+
+	/** Only the attributes that changed since the version just before it. */
+	#patch(id, change) {
+		const held = this.#objects.get(id);
+		if (held && held.version === change.version - 1) {
+			return this.#upsert(id, { owner: held.owner, version: change.version, state: { ...held.state, ...change.state } });
+		}
+		const known = this.#known(id);
+		if (known === undefined || change.version > known) {
+			// The server sends a patch only on top of what it sent: this collection is out of step.
+			this.#outOfStep = true;
+		}
+		return false;
+	}
+
+	/** Start over from a full snapshot. */
+	#resync() {
+		this.#hooks.log(`${this.type}: received a patch it cannot apply; loading a fresh snapshot`);
+		this.#outOfStep = false;
+		this.#token = null;
+		if (this.#subscription) {
+			this.#hooks.unsubscribe(this.#subscription);
+			this.#subscription = null;
+		}
+		this.#hooks.resubscribe(this);
 	}
 
 	#delete(id, change) {

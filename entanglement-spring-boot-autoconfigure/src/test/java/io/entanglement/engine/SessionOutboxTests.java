@@ -1,7 +1,9 @@
 package io.entanglement.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -17,6 +19,7 @@ import io.entanglement.SyncPolicy;
 import io.entanglement.SyncViewer;
 import io.entanglement.UnknownTypeException;
 import io.entanglement.engine.RecordingTransport.Write;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -111,6 +114,76 @@ class SessionOutboxTests {
 		next.complete();
 		transport.assertNoWriteWithin(LEAK_WINDOW);
 		assertThat(outbox.pendingCount()).isZero();
+	}
+
+	@Test
+	void subscriptionThatTakesPatchesGetsOnlyTheChangedAttributesOfTheNextVersion() throws Exception {
+		SyncManager manager = manager(SyncSettings.defaults());
+		SyncChange first = marker(1, "red", 1.0);
+		store(first);
+		RecordingTransport patched = RecordingTransport.fast();
+		RecordingTransport full = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, patched), "sub-1", "point", null, Map.of(), true);
+		manager.subscribe(manager.open(new SyncViewer("session-2", () -> "alice"), full), "sub-1", "point", null,
+				Map.of(), false);
+		single(patched.nextWrite());
+		single(full.nextWrite());
+		SyncChange second = marker(2, "red", 2.0);
+		commitAfter(manager, 1, second, first);
+		Batch.Change patch = single(patched.nextWrite()).changes().get(0);
+		assertThat(patch.op()).isEqualTo("patch");
+		assertThat(patch.version()).isEqualTo(2);
+		assertThat(patch.state()).containsExactly(Map.entry("lat", 2.0));
+		assertThat(patch.fields()).doesNotContain("owner");
+		Batch.Change upsert = single(full.nextWrite()).changes().get(0);
+		assertThat(upsert.op()).isEqualTo("upsert");
+		assertThat(upsert.state()).containsOnlyKeys("name", "colour", "lat");
+	}
+
+	@Test
+	void patchGoesOnlyOnTopOfTheVersionTheClientHolds() throws Exception {
+		SyncManager manager = manager(SyncSettings.defaults());
+		SyncChange first = marker(1, "red", 1.0);
+		store(first);
+		RecordingTransport transport = RecordingTransport.slow();
+		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", null, Map.of(), true);
+		Write snapshot = transport.nextWrite();
+		// Versions 2 and 3 coalesce while the snapshot is in flight: the client holds 1,
+		// so version 3 cannot go as a patch of 2.
+		SyncChange second = marker(2, "red", 2.0);
+		SyncChange third = marker(3, "red", 3.0);
+		commitAfter(manager, 1, second, first);
+		commitAfter(manager, 2, third, second);
+		awaitWatermark(manager, 2);
+		snapshot.complete();
+		Write next = transport.nextWrite();
+		assertThat(single(next).changes()).singleElement().satisfies((change) -> {
+			assertThat(change.op()).isEqualTo("upsert");
+			assertThat(change.version()).isEqualTo(3);
+		});
+		next.complete();
+		commitAfter(manager, 3, marker(4, "blue", 3.0), third);
+		Write patch = transport.nextWrite();
+		assertThat(single(patch).changes()).singleElement().satisfies((change) -> {
+			assertThat(change.op()).isEqualTo("patch");
+			assertThat(change.state()).containsExactly(Map.entry("colour", "blue"));
+		});
+		assertThat(patch.frames().get(0).bodyLength())
+			.isEqualTo(patch.frames().get(0).body().getBytes(StandardCharsets.UTF_8).length);
+		patch.complete();
+	}
+
+	@Test
+	void everyAttributeChangedGoesAsAFullState() throws Exception {
+		SyncManager manager = manager(SyncSettings.defaults());
+		SyncChange first = SyncChange.upsert(key("1"), "alice", 1, Map.of("name", "a"));
+		store(first);
+		RecordingTransport transport = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", null, Map.of(), true);
+		single(transport.nextWrite());
+		commitAfter(manager, 1, SyncChange.upsert(key("1"), "alice", 2, Map.of("name", "b")), first);
+		assertThat(single(transport.nextWrite()).changes()).singleElement()
+			.satisfies((change) -> assertThat(change.op()).isEqualTo("upsert"));
 	}
 
 	@Test
@@ -562,6 +635,21 @@ class SessionOutboxTests {
 			}
 		}
 		return last;
+	}
+
+	private static SyncChange marker(long version, String colour, double lat) {
+		Map<String, @Nullable Object> state = new LinkedHashMap<>();
+		state.put("name", "marker");
+		state.put("colour", colour);
+		state.put("lat", lat);
+		return SyncChange.upsert(key("1"), "alice", version, state);
+	}
+
+	/** Commit a change whose previous state the capture knows. */
+	private void commitAfter(SyncManager manager, long seq, SyncChange change, SyncChange previous) {
+		this.points.apply(change);
+		this.changeLog.record(seq, change);
+		manager.committed(manager.begin(seq), List.of(change), List.of(previous));
 	}
 
 	private SyncChange hot(long version) {

@@ -76,6 +76,22 @@ class H2OperationsIntegrationTests {
 	}
 
 	@Test
+	void compressionAndPatchesCanBeSwitchedOff() throws Exception {
+		assertThat(H2WireEncodingIntegrationTests.negotiatedExtensions(this.port, "permessage-deflate")).isEmpty();
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
+			alice.subscribeRaw("/entanglement/marker", Map.of(StompSubscriptionHandler.DELTA_HEADER, "true"));
+			alice.untilSynced();
+			Marker marker = this.markers.save(new Marker("unpatched", 1, 1));
+			alice.next();
+			marker.setLat(2);
+			this.markers.save(marker);
+			JsonNode change = alice.next().changes().get(0);
+			assertThat(change.get("op").asString()).isEqualTo("upsert");
+			assertThat(change.get("state").get("name").asString()).isEqualTo("unpatched");
+		}
+	}
+
+	@Test
 	void shuttingDownClosesSessionsSoClientsReconnectElsewhere() throws Exception {
 		StompTestClient alice = StompTestClient.connect(this.port, "alice");
 		alice.subscribe("marker");
