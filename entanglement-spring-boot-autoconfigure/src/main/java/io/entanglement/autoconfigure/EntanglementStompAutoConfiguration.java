@@ -8,6 +8,7 @@ import io.entanglement.engine.SyncManager;
 import io.entanglement.security.CookieSessionCsrfChannelInterceptor;
 import io.entanglement.security.CsrfTokenEndpoint;
 import io.entanglement.security.HandshakeCredentialsInterceptor;
+import io.entanglement.stomp.StompContainerBuffers;
 import io.entanglement.stomp.StompDestinationGuard;
 import io.entanglement.stomp.StompHandshakeHandler;
 import io.entanglement.stomp.StompOwnerChannel;
@@ -24,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -114,6 +116,24 @@ public final class EntanglementStompAutoConfiguration {
 			inbound.add(new StompDestinationGuard(replies));
 		}
 		return new EntanglementStompConfigurer(properties.getStomp(), sessions, inbound, handshake);
+	}
+
+	/**
+	 * Smaller per-connection inbound buffers on a JSR-356 container, so an idle session
+	 * costs little memory.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jakarta.websocket.server.ServerContainer")
+	static class ContainerBuffersConfiguration {
+
+		/** Inbound WebSocket buffer size per connection. */
+		private static final int INBOUND_BUFFER_SIZE = 1024;
+
+		@Bean
+		ServletListenerRegistrationBean<StompContainerBuffers> entanglementContainerBuffers() {
+			return new ServletListenerRegistrationBean<>(new StompContainerBuffers(INBOUND_BUFFER_SIZE));
+		}
+
 	}
 
 	/**

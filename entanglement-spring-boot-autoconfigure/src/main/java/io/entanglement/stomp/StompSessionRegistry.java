@@ -39,6 +39,16 @@ public final class StompSessionRegistry implements WebSocketHandlerDecoratorFact
 	public WebSocketHandler decorate(WebSocketHandler handler) {
 		return new WebSocketHandlerDecorator(handler) {
 
+			/**
+			 * Spring's STOMP decoder buffers a frame that arrives in parts, up to the
+			 * STOMP message size limit; so the container need not hold a whole inbound
+			 * message per connection.
+			 */
+			@Override
+			public boolean supportsPartialMessages() {
+				return true;
+			}
+
 			@Override
 			public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 				StompSessionWriter writer = new StompSessionWriter(session, StompSessionRegistry.this.bufferSizeLimit);

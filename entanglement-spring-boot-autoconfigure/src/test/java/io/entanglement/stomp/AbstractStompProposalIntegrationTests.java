@@ -120,6 +120,12 @@ abstract class AbstractStompProposalIntegrationTests {
 			assertThat(alice.nextReply().get("code").asString()).isEqualTo("invalid");
 			alice.propose("marker", "{\"requestId\":\"deep\",\"state\":" + "[".repeat(100) + "]".repeat(100) + "}");
 			assertThat(alice.nextReply().get("code").asString()).isEqualTo("invalid");
+			// Larger than the container's inbound buffer, smaller than the STOMP limit:
+			// it
+			// arrives in parts and is decided like any other.
+			alice.propose("marker",
+					Map.of("requestId", "large", "id", id, "state", Map.of("lat", 3), "padding", "x".repeat(40_000)));
+			assertThat(alice.nextReply().get("code").asString()).isEqualTo("invalid");
 			alice.propose("no-such-type", Map.of("requestId", "t1", "state", Map.of()));
 			assertThat(alice.nextReply().get("code").asString()).isEqualTo("unknown-type");
 			alice.propose("marker", Map.of("requestId", "n1", "id", "424242", "state", Map.of("lat", 3)));

@@ -13,6 +13,7 @@ import io.entanglement.testapp.Marker;
 import io.entanglement.testapp.MarkerRepository;
 import io.entanglement.testapp.StompTestClient;
 import io.entanglement.testapp.TestApplication;
+import jakarta.websocket.server.ServerContainer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -20,6 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.context.WebApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,6 +79,14 @@ class H2WireEncodingIntegrationTests {
 	@Test
 	void permessageDeflateIsRefusedUnlessSwitchedOn() throws Exception {
 		assertThat(negotiatedExtensions(this.port, "permessage-deflate; client_max_window_bits")).isEmpty();
+	}
+
+	@Test
+	void anIdleConnectionHoldsSmallInboundBuffers(@Autowired WebApplicationContext context) {
+		ServerContainer container = (ServerContainer) context.getServletContext()
+			.getAttribute(ServerContainer.class.getName());
+		assertThat(container.getDefaultMaxTextMessageBufferSize()).isEqualTo(1024);
+		assertThat(container.getDefaultMaxBinaryMessageBufferSize()).isEqualTo(1024);
 	}
 
 	private static JsonNode next(StompTestClient client, String id) throws InterruptedException {

@@ -1,0 +1,51 @@
+package io.entanglement.stomp;
+
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.websocket.server.ServerContainer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Sizes the buffers a JSR-356 container (Tomcat) gives every WebSocket connection for
+ * inbound messages. The container's default (8K characters plus 8 KB) is held by every
+ * idle connection; STOMP frames from clients are small, and a larger one arrives in parts
+ * that Spring's STOMP decoder reassembles up to
+ * {@code entanglement.stomp.max-message-size}. An application that sets its own sizes
+ * (for example with Spring's {@code ServletServerContainerFactoryBean}) keeps them.
+ *
+ * @author Entanglement
+ */
+public final class StompContainerBuffers implements ServletContextListener {
+
+	private static final Log logger = LogFactory.getLog(StompContainerBuffers.class);
+
+	private static final int CONTAINER_DEFAULT = 8 * 1024;
+
+	private final int size;
+
+	/**
+	 * Create the listener.
+	 * @param size the inbound text (characters) and binary (bytes) buffer size of each
+	 * connection
+	 */
+	public StompContainerBuffers(int size) {
+		this.size = size;
+	}
+
+	@Override
+	public void contextInitialized(ServletContextEvent event) {
+		if (!(event.getServletContext()
+			.getAttribute(ServerContainer.class.getName()) instanceof ServerContainer container)) {
+			return;
+		}
+		if (container.getDefaultMaxTextMessageBufferSize() == CONTAINER_DEFAULT) {
+			container.setDefaultMaxTextMessageBufferSize(this.size);
+		}
+		if (container.getDefaultMaxBinaryMessageBufferSize() == CONTAINER_DEFAULT) {
+			container.setDefaultMaxBinaryMessageBufferSize(this.size);
+		}
+		logger.debug("WebSocket inbound buffers of " + this.size + " per connection");
+	}
+
+}
