@@ -84,6 +84,10 @@ public final class StompSessionRegistry implements WebSocketHandlerDecoratorFact
 		return this.writers.get(sessionId);
 	}
 
+	List<StompSessionWriter> writers() {
+		return List.copyOf(this.writers.values());
+	}
+
 	/**
 	 * Close every open session with a status that tells clients to reconnect, to another
 	 * instance if there is one: used when this one shuts down. Nothing committed is lost;

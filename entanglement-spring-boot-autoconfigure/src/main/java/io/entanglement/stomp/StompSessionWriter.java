@@ -70,6 +70,20 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 		}
 	}
 
+	/**
+	 * Keeps the container's inbound buffer. Spring's STOMP handler raises it to hold a 16
+	 * KB frame whole, a buffer every idle connection would carry; the handler registry
+	 * takes frames in parts instead, and the STOMP decoder enforces the message size
+	 * limit.
+	 */
+	@Override
+	public void setTextMessageSizeLimit(int messageSizeLimit) {
+	}
+
+	@Override
+	public void setBinaryMessageSizeLimit(int messageSizeLimit) {
+	}
+
 	@Override
 	public void send(List<SyncFrame> frames, Runnable written) {
 		StringBuilder text = new StringBuilder(estimate(frames));

@@ -22,6 +22,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.context.WebApplicationContext;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,11 +84,22 @@ class H2WireEncodingIntegrationTests {
 	}
 
 	@Test
-	void anIdleConnectionHoldsSmallInboundBuffers(@Autowired WebApplicationContext context) {
+	void anIdleConnectionHoldsSmallInboundBuffers(@Autowired WebApplicationContext context,
+			@Autowired StompSessionRegistry sessions) throws Exception {
 		ServerContainer container = (ServerContainer) context.getServletContext()
 			.getAttribute(ServerContainer.class.getName());
 		assertThat(container.getDefaultMaxTextMessageBufferSize()).isEqualTo(1024);
 		assertThat(container.getDefaultMaxBinaryMessageBufferSize()).isEqualTo(1024);
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
+			alice.subscribe("marker");
+			alice.untilSynced();
+			// Spring's STOMP handler would raise it to hold a 16 KB frame whole.
+			assertThat(sessions.writers()).isNotEmpty()
+				.allSatisfy((writer) -> assertThat(
+						((jakarta.websocket.Session) ((NativeWebSocketSession) WebSocketSessionDecorator.unwrap(writer))
+							.getNativeSession()).getMaxTextMessageBufferSize())
+					.isEqualTo(1024));
+		}
 	}
 
 	private static JsonNode next(StompTestClient client, String id) throws InterruptedException {
