@@ -1,6 +1,6 @@
 // Runs the load scenarios of DESIGN §7 against the Entanglement server and the plain-Spring
 // baseline, one after the other on this machine, and writes ../RESULTS.md.
-//   node run.mjs --quick | --full   [--runs n] [--out file] [--jfr]
+//   node run.mjs --quick | --full   [--runs n] [--out file] [--jfr] [--only p1,p6,...]
 // The servers run from ../target/classes (build first: see ../README.md).
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -18,9 +18,34 @@ const flag = (name, fallback) => {
 	return i >= 0 ? args[i + 1] : fallback;
 };
 const MODE = QUICK
-	? { name: 'quick', runs: 1, warmSeconds: 2, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 5000, p4Sessions: 1000, p5Large: 100_000 }
-	: { name: 'full', runs: 3, warmSeconds: 5, p1Seconds: 15, p2Seconds: 10, p3Seconds: 10, p3DrainMs: 20000, p1DrainMs: 15000, p4Sessions: 1000, p5Large: 100_000 };
+	? { name: 'quick', runs: 1, warmSeconds: 2, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 5000, p4Sessions: 1000, p5Large: 100_000,
+		p6Sessions: 10_000, p6Seconds: 3, p7Seconds: 4, p8Seconds: 3 }
+	: { name: 'full', runs: 3, warmSeconds: 5, p1Seconds: 15, p2Seconds: 10, p3Seconds: 10, p3DrainMs: 20000, p1DrainMs: 15000, p4Sessions: 1000, p5Large: 100_000,
+		p6Sessions: 10_000, p6Seconds: 5, p7Seconds: 8, p8Seconds: 5 };
 MODE.runs = Number(flag('--runs', MODE.runs));
+MODE.p6Sessions = Number(flag('--p6-sessions', MODE.p6Sessions));
+// Scenarios to run (all by default); the report leaves the others out.
+const ONLY = flag('--only', 'p1,p2,p3,p4,p5,p6,p7,p8').split(',');
+const runs_ = (scenario) => ONLY.includes(scenario);
+// P6: 1,000 groups of 10 users; each group sees one group marker. The committer offers
+// P6_RATE changes/s as P6_RATE / P6_BATCH transactions of P6_BATCH markers each.
+const P6_GROUPS = 1000;
+const P6_RATE = 5000;
+const P6_BATCH = 50;
+const P6_HEAP = '-Xmx3g';
+// P7: steady sessions that must lose nothing, and sessions that reconnect at P7_RECONNECTS/s
+// in total while P7_COMMITS commits/s change P7_OBJECTS markers (each at most once).
+const P7_OBJECTS = 1000;
+const P7_COMMITS = 100;
+const P7_RECONNECTS = 1000;
+const P7_STEADY = 100;
+const P7_CYCLERS = 400;
+const P7_CYCLER_PROCESSES = 4;
+// P8: draggers at P8_HZ and viewers, each capped at entanglement.transitions.max-rate.
+const P8_DRAGGERS = 100;
+const P8_HZ = 60;
+const P8_VIEWERS = 1000;
+const P8_CAP = 20;
 const OUT = path.resolve(flag('--out', path.join(MODULE, 'RESULTS.md')));
 const JFR = args.includes('--jfr');
 // Clients offer permessage-deflate (as browsers do) unless --no-deflate.
@@ -40,9 +65,9 @@ const CLASSES = {
 	baseline: 'io.entanglement.benchmarks.load.baseline.BaselineLoadServer',
 };
 
-async function startServer(app, extra = [], label = app) {
+async function startServer(app, extra = [], label = app, heap = HEAP) {
 	const classpath = path.join(MODULE, 'target/classes') + ':' + readFileSync(path.join(MODULE, 'target/load-classpath.txt'), 'utf8').trim();
-	const jvm = [HEAP];
+	const jvm = [heap];
 	const child = spawn('java', [...jvm, '-cp', classpath, CLASSES[app], '--server.port=' + PORT, ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
 	const started = Date.now();
 	for (;;) {
@@ -51,7 +76,8 @@ async function startServer(app, extra = [], label = app) {
 		}
 		try {
 			const response = await fetch(`http://127.0.0.1:${PORT}/bench/drive`, { headers: { Authorization: AUTH } });
-			if (response.ok) {
+			// Ready once seeded (and, for P6, granted).
+			if (response.ok && (await response.json()).ready) {
 				break;
 			}
 		}
@@ -109,9 +135,10 @@ class Clients {
 		const clients = new Clients();
 		const per = Math.ceil(total / processes);
 		const children = [];
+		const { offset = 0, ...rest } = settings;
 		for (let p = 0; p < processes && p * per < total; p++) {
 			const sessions = Math.min(per, total - p * per);
-			children.push(Clients.spawn({ app, port: PORT, sessions, firstUser: p * per, deflate: DEFLATE, ...settings }));
+			children.push(Clients.spawn({ app, port: PORT, sessions, deflate: DEFLATE, ...rest, firstUser: offset + p * per }));
 		}
 		clients.children = await Promise.all(children);
 		clients.sessions = clients.children.reduce((sum, c) => sum + c.ready.sessions, 0);
@@ -141,12 +168,20 @@ class Clients {
 				return next();
 			},
 		};
-		handle.ready = await next();
+		handle.ready = await Promise.race([next(), new Promise((_, reject) => child.on('exit', (code) => reject(new Error('client process exited with ' + code))))]);
 		return handle;
 	}
 
 	ask(command) {
 		return Promise.all(this.children.map((c) => c.ask(command)));
+	}
+
+	static merge(...all) {
+		const clients = new Clients();
+		clients.children = all.flatMap((c) => c.children);
+		clients.sessions = all.reduce((sum, c) => sum + c.sessions, 0);
+		clients.failed = all.reduce((sum, c) => sum + c.failed, 0);
+		return clients;
 	}
 
 	async close() {
@@ -248,6 +283,177 @@ async function p5CatchUp() {
 	return results;
 }
 
+// P6 (and P4 at 10,000 sessions): sessions log in as u0, u1, ... (group = user / 10) and
+// subscribe to their group's marker. Phase "1k": 1,000 sessions (groups 0-99), commits over
+// those groups' 100 markers; phase "10k": all sessions, commits over the 1,000 markers. Both
+// offer P6_RATE changes/s, each visible to the 10 sessions of one group.
+async function p6Groups(app) {
+	const settings = { users: 10_000, type: 'groupMarker', groupSize: 10, latencyEvery: 10 };
+	const heap0 = await http('GET', '/bench/heap');
+	const started = Date.now();
+	const first = await Clients.open(app, 1000, 1, settings);
+	const connect1k = (Date.now() - started) / 1000;
+	await sleep(500);
+	const heap1 = await http('GET', '/bench/heap');
+	const result = { p4: {}, phases: {} };
+	result.p4['1k'] = memoryFigures(heap0, heap1, first.sessions, first.failed);
+	result.phases['1k'] = await groupLoad(first, 100, first.sessions);
+	result.phases['1k'].connectSeconds = connect1k;
+	const more = MODE.p6Sessions - 1000;
+	const t1 = Date.now();
+	const rest = await Clients.open(app, more, Math.ceil(more / 1000), { ...settings, offset: 1000 });
+	const all = Clients.merge(first, rest);
+	const connectRest = (Date.now() - t1) / 1000;
+	log(`${app} P6: ${all.sessions} sessions (${all.failed} failed), ${more} opened in ${connectRest.toFixed(1)} s`);
+	await sleep(1000);
+	const heap2 = await http('GET', '/bench/heap');
+	result.p4['10k'] = memoryFigures(heap0, heap2, all.sessions, all.failed);
+	result.phases['10k'] = await groupLoad(all, P6_GROUPS, all.sessions);
+	result.phases['10k'].connectSeconds = connectRest;
+	await all.close();
+	return result;
+}
+
+function memoryFigures(before, after, sessions, failed) {
+	return {
+		sessions,
+		failed,
+		heapPerSessionKB: (after.heapUsed - before.heapUsed) / sessions / 1024,
+		directPerSessionKB: (after.directUsed - before.directUsed) / sessions / 1024,
+	};
+}
+
+async function groupLoad(clients, objects, sessions) {
+	const tx = P6_RATE / P6_BATCH;
+	const cpu0 = await http('GET', '/bench/cpu');
+	await clients.ask({ cmd: 'start' });
+	const status = await drive(tx, objects, tx * MODE.p6Seconds, P6_BATCH);
+	const stopped = await clients.ask({ cmd: 'stop' });
+	const cpu1 = await http('GET', '/bench/cpu');
+	const drained = await clients.ask({ cmd: 'drain', lastSentAt: null, quietMs: 1000, timeoutMs: 10_000, withLatencies: true });
+	const windowChanges = stopped.reduce((sum, s) => sum + s.windowChanges, 0);
+	const windowMs = Math.max(...stopped.map((s) => s.windowMs));
+	const latencies = Float64Array.from(drained.flatMap((d) => d.latencies)).sort();
+	const parsingSessions = drained.reduce((sum, d) => sum + d.staleness.length, 0);
+	const delivered = drained.reduce((sum, d) => sum + d.latencySamples, 0);
+	const cpuUs = (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1000;
+	const changes = status.updates;
+	return {
+		sessions,
+		viewersPerChange: sessions / objects,
+		changes,
+		changesPerSecond: changes / (status.elapsedMs / 1000),
+		committerMaxBehindMs: status.maxBehindMs,
+		deliveriesPerSecond: windowChanges / (windowMs / 1000),
+		// Every parsing session sees 1 / objects of the changes.
+		deliveredFraction: delivered / ((changes / objects) * parsingSessions),
+		p50: percentile(latencies, 50),
+		p99: percentile(latencies, 99),
+		serverCpuUsPerChange: cpuUs / changes,
+		serverCpuUsPerDelivery: cpuUs / windowChanges,
+		serverCpuCores: cpuUs / 1000 / (cpu1.uptimeMs - cpu0.uptimeMs),
+		clientCpuCores: stopped.reduce((sum, s) => sum + s.cpuMs, 0) / windowMs,
+		closed: drained.reduce((sum, d) => sum + d.closed, 0),
+	};
+}
+
+// P7: steady sessions (every one parses: latency, loss) and sessions that reconnect at
+// P7_RECONNECTS/s in total, Entanglement's resuming with their last token, while the
+// committer changes each of P7_OBJECTS markers at most once. At the end, every reconnecting
+// session that parses (one in 4) must hold the last version of every marker that changed.
+async function p7Reconnects(app) {
+	const steady = await Clients.open(app, P7_STEADY, 2, { latencyEvery: 1, trackVersions: true, users: 10_000 });
+	const cyclers = await Clients.open(app, P7_CYCLERS, P7_CYCLER_PROCESSES, { latencyEvery: 4, trackVersions: true, users: 10_000, offset: P7_STEADY,
+		cycleRate: P7_RECONNECTS / P7_CYCLER_PROCESSES });
+	await sleep(1000);
+	const [before] = await steady.children[0].ask({ cmd: 'versions' }).then((r) => [r.versions ?? {}]);
+	const cpu0 = await http('GET', '/bench/cpu');
+	await Promise.all([steady.ask({ cmd: 'start' }), cyclers.ask({ cmd: 'start' })]);
+	const status = await drive(P7_COMMITS, P7_OBJECTS, P7_COMMITS * MODE.p7Seconds);
+	const [stoppedSteady, stoppedCyclers] = await Promise.all([steady.ask({ cmd: 'stop' }), cyclers.ask({ cmd: 'stop' })]);
+	const cpu1 = await http('GET', '/bench/cpu');
+	const [drained] = await Promise.all([
+		steady.ask({ cmd: 'drain', lastSentAt: status.lastSentAt, timeoutMs: 10_000, withLatencies: true }),
+		cyclers.ask({ cmd: 'drain', lastSentAt: null, quietMs: 1000, timeoutMs: 10_000 }),
+	]);
+	const { versions: after } = await steady.children[0].ask({ cmd: 'versions' });
+	const expected = Object.fromEntries(Object.entries(after ?? {}).filter(([id, v]) => !(before[id] >= v)));
+	const compared = await cyclers.ask({ cmd: 'compare', expected });
+	await Promise.all([steady.close(), cyclers.close()]);
+	const latencies = Float64Array.from(drained.flatMap((d) => d.latencies)).sort();
+	const parsing = drained.reduce((sum, d) => sum + d.staleness.length, 0);
+	const cycled = stoppedCyclers.map((s) => s.cycled);
+	const reconnects = cycled.reduce((sum, c) => sum + c.reconnects, 0);
+	const windowMs = Math.max(...stoppedCyclers.map((s) => s.windowMs));
+	const missed = compared.reduce((sum, c) => sum + c.missed, 0);
+	const checked = compared.reduce((sum, c) => sum + c.sessions, 0);
+	return {
+		steadySessions: steady.sessions,
+		cyclingSessions: cyclers.sessions,
+		failedToOpen: steady.failed + cyclers.failed,
+		commits: status.commits,
+		commitsPerSecond: status.commits / (status.elapsedMs / 1000),
+		reconnectsPerSecond: reconnects / (windowMs / 1000),
+		reconnects,
+		reconnectFailures: cycled.reduce((sum, c) => sum + c.failures, 0),
+		reconnectsSkipped: cycled.reduce((sum, c) => sum + c.skipped, 0),
+		// Reconnect time: close, handshake, CONNECT, SUBSCRIBE and (Entanglement) the
+		// catch-up until "synced"; the median of the processes' medians, the max of their p99.
+		reconnectP50: median(cycled.map((c) => c.p50).filter(Number.isFinite)),
+		reconnectP99: Math.max(...cycled.map((c) => c.p99).filter(Number.isFinite)),
+		catchUpBytesPerReconnect: cycled.reduce((sum, c) => sum + c.bytes, 0) / reconnects,
+		catchUpChangesPerReconnect: cycled.reduce((sum, c) => sum + c.changes, 0) / reconnects,
+		steadyDeliveredFraction: parsing ? drained.reduce((sum, d) => sum + d.latencySamples, 0) / (status.commits * parsing) : null,
+		steadyP50: percentile(latencies, 50),
+		steadyP99: percentile(latencies, 99),
+		steadyClosed: drained.reduce((sum, d) => sum + d.closed, 0),
+		changedObjects: Object.keys(expected).length,
+		cyclersChecked: checked,
+		// Changes a reconnecting session never received (no newer version either), per session.
+		missedPerCycler: checked ? missed / checked : null,
+		maxMissedPerCycler: Math.max(0, ...compared.map((c) => c.maxMissed)),
+		serverCpuCores: (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1e6 / (cpu1.uptimeMs - cpu0.uptimeMs),
+	};
+}
+
+// P8: P8_DRAGGERS sessions each drag their own marker at P8_HZ (Entanglement: SEND
+// /app/entanglement/marker/transition; baseline: SEND /app/drag, rebroadcast to /topic/drag)
+// to P8_VIEWERS viewers, which count the frames carrying transitions they receive.
+async function p8Transitions(app) {
+	const viewers = await Clients.open(app, P8_VIEWERS, 4, { latencyEvery: 1e9, dragTopic: true, users: 10_000, offset: P8_DRAGGERS });
+	const draggers = await Clients.open(app, P8_DRAGGERS, 1, { role: 'drag', dragHz: P8_HZ, users: 10_000, dragTopic: true });
+	await sleep(1000);
+	const cpu0 = await http('GET', '/bench/cpu');
+	await viewers.ask({ cmd: 'start' });
+	await draggers.ask({ cmd: 'start' });
+	await sleep(MODE.p8Seconds * 1000);
+	const dragged = await draggers.ask({ cmd: 'stop' });
+	const stopped = await viewers.ask({ cmd: 'stop' });
+	const cpu1 = await http('GET', '/bench/cpu');
+	const drained = await viewers.ask({ cmd: 'drain', lastSentAt: null, quietMs: 500, timeoutMs: 3000 });
+	await Promise.all([viewers.close(), draggers.close()]);
+	const windowS = Math.max(...stopped.map((s) => s.windowMs)) / 1000;
+	const perViewer = stopped.flatMap((s) => s.transitions);
+	const frames = Float64Array.from(perViewer.map(([f]) => f / windowS)).sort();
+	const changes = Float64Array.from(perViewer.map(([, c]) => c / windowS)).sort();
+	const maxSecond = Float64Array.from(perViewer.map(([, , m]) => m)).sort();
+	return {
+		viewers: viewers.sessions,
+		draggers: draggers.sessions,
+		failedToOpen: viewers.failed + draggers.failed,
+		dragsPerSecond: dragged.reduce((sum, d) => sum + d.dragsSent, 0) / windowS,
+		viewerFramesPerSecondMax: frames[frames.length - 1] ?? null,
+		viewerFramesPerSecondP99: percentile(frames, 99),
+		viewerFramesPerSecondP50: percentile(frames, 50),
+		viewerMaxFramesInOneSecond: maxSecond[maxSecond.length - 1] ?? null,
+		viewerChangesPerSecondP50: percentile(changes, 50),
+		viewerChangesPerSecondMax: changes[changes.length - 1] ?? null,
+		serverCpuCores: (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1e6 / (cpu1.uptimeMs - cpu0.uptimeMs),
+		clientCpuCores: stopped.reduce((sum, s) => sum + s.cpuMs, 0) / (windowS * 1000),
+		closed: drained.reduce((sum, d) => sum + d.closed, 0),
+	};
+}
+
 // ---------- the run ----------
 const FROM = flag('--from', null);
 let runs = [];
@@ -256,7 +462,7 @@ let loadAtStart = load();
 let startedAt = new Date();
 for (let run = 1; !FROM && run <= MODE.runs; run++) {
 	const result = { entangled: {}, baseline: {} };
-	for (const app of ['entangled', 'baseline']) {
+	for (const app of ONLY.some((s) => ['p1', 'p2', 'p3', 'p4', 'p5'].includes(s)) ? ['entangled', 'baseline'] : []) {
 		const server = await startServer(app, [], `${app}-run${run}`);
 		try {
 			log(`run ${run} ${app}: warm-up`);
@@ -283,15 +489,54 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 		}
 		log(`run ${run} ${app}:`, JSON.stringify(result[app]));
 	}
-	const capped = await startServer('entangled', ['--entanglement.session.max-bytes-per-second=8KB', '--bench.objects=1'], `entangled-capped-run${run}`);
-	try {
-		log(`run ${run} entangled (8 KB/s cap): P3`);
-		result.entangled.p3 = await p3HotObject('entangled');
+	if (runs_('p3')) {
+		const capped = await startServer('entangled', ['--entanglement.session.max-bytes-per-second=8KB', '--bench.objects=1'], `entangled-capped-run${run}`);
+		try {
+			log(`run ${run} entangled (8 KB/s cap): P3`);
+			result.entangled.p3 = await p3HotObject('entangled');
+		}
+		finally {
+			await stopServer(capped);
+		}
+		log(`run ${run} entangled P3:`, JSON.stringify(result.entangled.p3));
 	}
-	finally {
-		await stopServer(capped);
+	for (const app of runs_('p6') ? ['entangled', 'baseline'] : []) {
+		// P6 and P4 at 10,000 sessions: 1,000 group markers, READ granted per group
+		// (Entanglement) or a subscription check per group topic (baseline).
+		const extra = ['--bench.groups=' + P6_GROUPS, '--bench.objects=' + P6_GROUPS, '--server.tomcat.max-connections=' + (MODE.p6Sessions + 2000)];
+		if (app === 'entangled') {
+			extra.push('--entanglement.security.acl.types=groupMarker', '--entanglement.security.clearances.ROLE_USER=CONFIDENTIAL');
+		}
+		const server = await startServer(app, extra, `${app}-groups-run${run}`, P6_HEAP);
+		try {
+			log(`run ${run} ${app}: P6 and P4 at ${MODE.p6Sessions.toLocaleString('en-US')} sessions`);
+			const p6 = await p6Groups(app);
+			result[app].p4x = p6.p4;
+			result[app].p6 = p6.phases;
+		}
+		finally {
+			await stopServer(server);
+		}
+		log(`run ${run} ${app} P6:`, JSON.stringify({ p4x: result[app].p4x, p6: result[app].p6 }));
 	}
-	log(`run ${run} entangled P3:`, JSON.stringify(result.entangled.p3));
+	for (const app of runs_('p7') || runs_('p8') ? ['entangled', 'baseline'] : []) {
+		const server = await startServer(app, ['--bench.objects=' + P7_OBJECTS], `${app}-p7p8-run${run}`);
+		try {
+			if (runs_('p7')) {
+				log(`run ${run} ${app}: P7`);
+				result[app].p7 = await p7Reconnects(app);
+				log(`run ${run} ${app} P7:`, JSON.stringify(result[app].p7));
+			}
+			if (runs_('p8')) {
+				log(`run ${run} ${app}: P8`);
+				result[app].p8 = await p8Transitions(app);
+				log(`run ${run} ${app} P8:`, JSON.stringify(result[app].p8));
+			}
+		}
+		finally {
+			await stopServer(server);
+		}
+	}
 	runs.push(result);
 }
 let loadAtEnd = load();

@@ -35,6 +35,8 @@ public final class Committer<T extends MarkerFields> {
 
 	private long step;
 
+	private volatile boolean ready;
+
 	public Committer(JpaRepository<T, Long> repository, LongFunction<T> factory, TransactionTemplate transactions) {
 		this.repository = repository;
 		this.factory = factory;
@@ -51,6 +53,13 @@ public final class Committer<T extends MarkerFields> {
 				this.repository.save(this.factory.apply(id));
 			}
 		});
+	}
+
+	/**
+	 * Report the server ready for the harness: seeded, and granted what it grants.
+	 */
+	public void ready() {
+		this.ready = true;
 	}
 
 	/**
@@ -119,6 +128,7 @@ public final class Committer<T extends MarkerFields> {
 	public Map<String, Object> status() {
 		Run run = this.run;
 		Map<String, Object> status = new LinkedHashMap<>();
+		status.put("ready", this.ready);
 		status.put("running", run.running());
 		status.put("commits", run.commits);
 		status.put("updates", run.commits * run.batch);
