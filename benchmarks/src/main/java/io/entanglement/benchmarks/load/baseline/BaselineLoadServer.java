@@ -32,26 +32,29 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 @Import({ LoadSecurityConfiguration.class, BenchController.class, DragController.class })
 public class BaselineLoadServer {
 
-	/**
-	 * The committer of markers or, with {@code bench.groups} above zero (P6), of group
-	 * markers, marker {@code i} belonging to group {@code i % groups}.
-	 * @param markers the markers
-	 * @param groupMarkers the group markers
-	 * @param transactions the transactions
-	 * @param groups how many groups, zero for plain markers
-	 * @return the committer
-	 */
 	@Bean
-	Committer<?> committer(MarkerRepository markers, GroupMarkerRepository groupMarkers,
-			TransactionTemplate transactions, @Value("${bench.groups:0}") int groups) {
-		if (groups > 0) {
-			return new Committer<>(groupMarkers, (id) -> new GroupMarker(id, groups), transactions);
-		}
+	Committer<Marker> committer(MarkerRepository markers, TransactionTemplate transactions) {
 		return new Committer<>(markers, Marker::new, transactions);
 	}
 
+	/**
+	 * The committer of group markers (P6), marker {@code i} belonging to group
+	 * {@code i % bench.groups}; who may subscribe to a group's topic is checked by
+	 * {@link GroupSubscriptionInterceptor}, nothing is granted per marker.
+	 * @param groupMarkers the group markers
+	 * @param transactions the transactions
+	 * @param groups how many groups
+	 * @return the committer
+	 */
 	@Bean
-	ApplicationRunner seed(Committer<?> committer, @Value("${bench.objects}") int objects) {
+	Committer<GroupMarker> groupCommitter(GroupMarkerRepository groupMarkers, TransactionTemplate transactions,
+			@Value("${bench.groups}") int groups) {
+		return new Committer<>("group", groupMarkers, (id) -> new GroupMarker(id, groups), transactions, (from, to) -> {
+		});
+	}
+
+	@Bean
+	ApplicationRunner seed(Committer<Marker> committer, @Value("${bench.objects}") int objects) {
 		return (args) -> {
 			committer.seed(objects);
 			committer.ready();

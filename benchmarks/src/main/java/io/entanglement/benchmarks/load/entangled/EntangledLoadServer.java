@@ -8,8 +8,6 @@ import io.entanglement.benchmarks.load.LoadSecurityConfiguration;
 import io.entanglement.benchmarks.load.LoadServers;
 
 import io.entanglement.security.EntanglementAcl;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -18,6 +16,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.acls.domain.BasePermission;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -31,69 +31,61 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Import({ LoadSecurityConfiguration.class, BenchController.class })
 public class EntangledLoadServer {
 
-	private static final Log logger = LogFactory.getLog(EntangledLoadServer.class);
-
-	/**
-	 * The committer of markers or, with {@code bench.groups} above zero (P6), of group
-	 * markers, marker {@code i} belonging to group {@code i % groups}.
-	 * @param markers the markers
-	 * @param groupMarkers the group markers
-	 * @param transactions the transactions
-	 * @param groups how many groups, zero for plain markers
-	 * @return the committer
-	 */
 	@Bean
-	Committer<?> committer(MarkerRepository markers, GroupMarkerRepository groupMarkers,
-			TransactionTemplate transactions, @Value("${bench.groups:0}") int groups) {
-		if (groups > 0) {
-			return new Committer<>(groupMarkers, (id) -> new GroupMarker(id, groups), transactions);
-		}
+	Committer<Marker> committer(MarkerRepository markers, TransactionTemplate transactions) {
 		return new Committer<>(markers, Marker::new, transactions);
 	}
 
 	/**
-	 * Seeds the markers; with groups, grants {@code READ} on each group marker to the
+	 * The committer of group markers (P6), marker {@code i} belonging to group
+	 * {@code i % bench.groups}. Once created, each is granted {@code READ} to the
 	 * authority of its group ({@code GROUP_g}), as an application grants a group's
-	 * members access.
-	 * @param committer the committer
-	 * @param objects how many markers
-	 * @param groups how many groups, zero for plain markers
-	 * @param acl the starter's access control list helper (with
-	 * {@code entanglement.security.acl.types=groupMarker})
+	 * members access; the grants join one transaction per 100 markers.
+	 * @param groupMarkers the group markers
 	 * @param transactions the transactions
-	 * @return the seeding task
+	 * @param groups how many groups
+	 * @param acl the starter's access control list helper
+	 * ({@code entanglement.security.acl.types=groupMarker})
+	 * @return the committer
 	 */
 	@Bean
-	ApplicationRunner seed(Committer<?> committer, @Value("${bench.objects}") int objects,
-			@Value("${bench.groups:0}") int groups, ObjectProvider<EntanglementAcl> acl,
-			TransactionTemplate transactions) {
-		return (args) -> {
-			committer.seed(objects);
-			if (groups <= 0) {
-				committer.ready();
-			}
-			else {
-				long started = System.nanoTime();
-				EntanglementAcl grants = acl.getObject();
-				// Grants join the caller's transaction: one per 100 markers.
-				for (long first = 0; first < objects; first += 100) {
-					long from = first;
+	Committer<GroupMarker> groupCommitter(GroupMarkerRepository groupMarkers, TransactionTemplate transactions,
+			@Value("${bench.groups}") int groups, ObjectProvider<EntanglementAcl> acl) {
+		return new Committer<>("group", groupMarkers, (id) -> new GroupMarker(id, groups), transactions, (from, to) -> {
+			EntanglementAcl grants = acl.getObject();
+			// As server code, not as the harness's HTTP caller.
+			SecurityContext caller = SecurityContextHolder.getContext();
+			SecurityContextHolder.clearContext();
+			try {
+				for (long first = from; first < to; first += 100) {
+					long start = first;
 					transactions.executeWithoutResult((status) -> {
-						for (long id = from; id < Math.min(from + 100, objects); id++) {
+						for (long id = start; id < Math.min(start + 100, to); id++) {
 							grants.grantAuthority("groupMarker", Long.toString(id), "GROUP_" + (id % groups),
 									BasePermission.READ);
 						}
 					});
 				}
-				committer.ready();
-				logger.info("Granted " + objects + " group markers in " + (System.nanoTime() - started) / 1_000_000
-						+ " ms");
 			}
+			finally {
+				SecurityContextHolder.setContext(caller);
+			}
+		});
+	}
+
+	@Bean
+	ApplicationRunner seed(Committer<Marker> committer, @Value("${bench.objects}") int objects) {
+		return (args) -> {
+			committer.seed(objects);
+			committer.ready();
 		};
 	}
 
 	public static void main(String[] args) {
-		LoadServers.run(EntangledLoadServer.class, Map.of("entanglement.node-id", "bench"), args);
+		LoadServers.run(EntangledLoadServer.class,
+				Map.of("entanglement.node-id", "bench", "entanglement.security.acl.types", "groupMarker",
+						"entanglement.security.clearances.ROLE_USER", GroupMarker.LABEL),
+				args);
 	}
 
 }
