@@ -246,7 +246,8 @@ class Session {
 				this.maxSentAt = sentAt;
 				this.maxSentAtArrival = at;
 			}
-			if (measuring || draining) {
+			// Only what was committed after this window started (not a backlog of before).
+			if ((measuring || draining) && sentAt >= minSentAt) {
 				latencies.push(at - sentAt / 1000);
 			}
 		}
@@ -284,6 +285,7 @@ function countOf(body, text) {
 }
 
 let draining = false;
+let minSentAt = 0;
 const all = [];
 
 async function openAll() {
@@ -434,6 +436,7 @@ for await (const line of lines) {
 	if (command.cmd === 'start') {
 		windowChanges = 0;
 		latencies = [];
+		minSentAt = command.minSentAt ?? 0;
 		proxyIn = 0;
 		proxyOut = 0;
 		startedAt = now();

@@ -332,11 +332,14 @@ function memoryFigures(before, after, sessions, failed) {
 async function groupLoad(clients, objects, sessions) {
 	const tx = P6_RATE / P6_BATCH;
 	const cpu0 = await http('GET', '/bench/cpu');
-	await clients.ask({ cmd: 'start' });
+	// Latency and the share received count only this phase's commits (a server still
+	// delivering the previous phase's backlog delivers it now too).
+	await clients.ask({ cmd: 'start', minSentAt: Date.now() * 1000 });
 	const status = await drive(tx, objects, tx * MODE.p6Seconds, P6_BATCH, 'group');
 	const stopped = await clients.ask({ cmd: 'stop' });
 	const cpu1 = await http('GET', '/bench/cpu');
-	const drained = await clients.ask({ cmd: 'drain', lastSentAt: null, quietMs: 1000, timeoutMs: 10_000, withLatencies: true });
+	// Until nothing arrived for 2 s (at most 20 s), so that the next phase starts clean.
+	const drained = await clients.ask({ cmd: 'drain', lastSentAt: null, quietMs: 2000, timeoutMs: 20_000, withLatencies: true });
 	const windowChanges = stopped.reduce((sum, s) => sum + s.windowChanges, 0);
 	const windowMs = Math.max(...stopped.map((s) => s.windowMs));
 	const latencies = Float64Array.from(drained.flatMap((d) => d.latencies)).sort();
@@ -353,6 +356,8 @@ async function groupLoad(clients, objects, sessions) {
 		deliveriesPerSecond: windowChanges / (windowMs / 1000),
 		// Every parsing session sees 1 / objects of the changes.
 		deliveredFraction: delivered / ((changes / objects) * parsingSessions),
+		// Still arriving when the harness stopped waiting (a backlog the next phase sees).
+		drainedMs: Math.max(...drained.map((d) => d.sinceStartMs)) - windowMs,
 		p50: percentile(latencies, 50),
 		p99: percentile(latencies, 99),
 		serverCpuUsPerChange: cpuUs / changes,
@@ -586,6 +591,13 @@ function ratio(a, b, inverse = false) {
 	}
 	return (inverse ? mb / ma : ma / mb).toFixed(1) + '×';
 }
+// A row whose cells come from get(figures of one app in one run).
+function rowOf(label, target, get, digits, better) {
+	const pick = (app) => runs.map((r) => (r[app] ? get(r[app]) : undefined)).filter((v) => v !== undefined && v !== null && Number.isFinite(v));
+	const ours = pick('entangled');
+	const theirs = pick('baseline');
+	return `| ${label} | ${target} | ${cell(ours, digits)} | ${cell(theirs, digits)} | ${better ? ratio(ours, theirs, better === 'lower') : '–'} |`;
+}
 function row(label, target, scenario, key, digits, better) {
 	const ours = values('entangled', scenario, key);
 	const theirs = values('baseline', scenario, key);
@@ -650,6 +662,49 @@ function report() {
 	for (const label of p5Labels) {
 		lines.push(`| P5 catch-up bytes after ${label} offline updates of 100 objects | same ±10% | ${cell(p5(label))} | no catch-up | – |`);
 	}
+	const p6Runs = runs.filter((r) => r.entangled.p6 || r.baseline.p6).length;
+	const big = runs.find((r) => r.entangled.p6)?.entangled.p6.all.sessions ?? MODE.p6Sessions;
+	const n = (v) => v.toLocaleString('en-US');
+	const p6 = (phase, key) => (f) => f.p6?.[phase]?.[key];
+	if (p6Runs) {
+		lines.push(rowOf(`P4 heap per idle session after GC, KB (${n(big)} sessions of P6, ${p6Runs} run(s))`, '≤ 50', (f) => f.p4x?.all?.heapPerSessionKB, 1, 'lower'));
+		lines.push(rowOf('P4 direct memory per idle session, KB (same sessions)', '–', (f) => f.p4x?.all?.directPerSessionKB, 2, null));
+		lines.push(rowOf('P4 heap per idle session after GC, KB (the first 1,000 of those sessions)', '≤ 50', (f) => f.p4x?.['1k']?.heapPerSessionKB, 1, 'lower'));
+		lines.push(rowOf(`P6 committed changes/s sustained (${n(big)} sessions in groups of 10; offered ${n(P6_RATE)}/s in transactions of ${P6_BATCH})`, '≥ 5,000', p6('all', 'changesPerSecond'), 0, 'higher'));
+		lines.push(rowOf(`P6 deliveries/s (each change to the 10 sessions of its group; offered ${n(P6_RATE * 10)}/s)`, '–', p6('all', 'deliveriesPerSecond'), 0, 'higher'));
+		lines.push(rowOf('P6 share of the changes the sampled sessions received (Entanglement coalesces versions a busy session has not been sent yet)', '–', p6('all', 'deliveredFraction'), 3, null));
+		lines.push(rowOf('P6 latency p50, ms (commit → client)', '–', p6('all', 'p50'), 1, 'lower'));
+		lines.push(rowOf('P6 latency p99, ms', '–', p6('all', 'p99'), 1, 'lower'));
+		lines.push(rowOf('P6 server CPU per committed change, µs, 1,000 sessions (100 groups)', '–', p6('1k', 'serverCpuUsPerChange'), 0, 'lower'));
+		lines.push(rowOf(`P6 server CPU per committed change, µs, ${n(big)} sessions (${n(big / 10)} groups)`, '–', p6('all', 'serverCpuUsPerChange'), 0, 'lower'));
+		lines.push(rowOf(`P6 CPU per change at ${n(big)} sessions ÷ at 1,000 (each change has 10 viewers in both)`, `≈ 1 (not ${n(big / 1000)})`, (f) => f.p6 && f.p6.all.serverCpuUsPerChange / f.p6['1k'].serverCpuUsPerChange, 2, null));
+		lines.push(rowOf('P6 committed changes/s at 1,000 sessions (same offer)', '–', p6('1k', 'changesPerSecond'), 0, 'higher'));
+		lines.push(rowOf(`P6 seconds to connect and subscribe the last ${n(big - 1000)} sessions`, '–', p6('all', 'connectSeconds'), 1, 'lower'));
+	}
+	if (runs.some((r) => r.entangled.p7 || r.baseline.p7)) {
+		const p7 = (key) => (f) => f.p7?.[key];
+		lines.push(rowOf(`P7 reconnects/s reached (${P7_CYCLERS} sessions; offered ${n(P7_RECONNECTS)}/s)`, '1,000', p7('reconnectsPerSecond'), 0, 'higher'));
+		lines.push(rowOf('P7 reconnect time p50, ms (close → connected, subscribed and, Entanglement, caught up)', '–', p7('reconnectP50'), 0, 'lower'));
+		lines.push(rowOf('P7 reconnect time p99, ms', '–', p7('reconnectP99'), 0, 'lower'));
+		lines.push(rowOf('P7 catch-up bytes per reconnect (bodies until synced)', '–', p7('catchUpBytesPerReconnect'), 0, null));
+		lines.push(rowOf(`P7 changes a reconnecting session missed, per session (of the ${P7_COMMITS}/s commits, each to a different one of ${n(P7_OBJECTS)} markers)`, '0', p7('missedPerCycler'), 1, null));
+		lines.push(rowOf(`P7 commits the ${P7_STEADY} steady sessions received`, '100%', p7('steadyDeliveredFraction'), 3, null));
+		lines.push(rowOf('P7 steady sessions\' latency p50, ms', '–', p7('steadyP50'), 1, 'lower'));
+		lines.push(rowOf('P7 steady sessions\' latency p99, ms', '–', p7('steadyP99'), 1, 'lower'));
+		lines.push(rowOf('P7 failed reconnects', '0', p7('reconnectFailures'), 0, null));
+		lines.push(rowOf('P7 server CPU, cores busy', '–', p7('serverCpuCores'), 2, null));
+		lines.push(rowOf(`P7 commits/s the committer reached`, n(P7_COMMITS), p7('commitsPerSecond'), 1, null));
+	}
+	if (runs.some((r) => r.entangled.p8 || r.baseline.p8)) {
+		const p8 = (key) => (f) => f.p8?.[key];
+		lines.push(rowOf(`P8 drags sent/s (${P8_DRAGGERS} draggers; offered ${n(P8_DRAGGERS * P8_HZ)}/s)`, '–', p8('dragsPerSecond'), 0, null));
+		lines.push(rowOf(`P8 frames with transitions per viewer per second, max over ${n(P8_VIEWERS)} viewers`, `≤ ${P8_CAP} (the cap)`, p8('viewerFramesPerSecondMax'), 1, null));
+		lines.push(rowOf('P8 frames with transitions per viewer per second, p99 over viewers', `≤ ${P8_CAP}`, p8('viewerFramesPerSecondP99'), 1, null));
+		lines.push(rowOf('P8 most frames with transitions a viewer received in one second', `≤ ${P8_CAP}`, p8('viewerMaxFramesInOneSecond'), 0, null));
+		lines.push(rowOf('P8 transition changes per viewer per second, median', '–', p8('viewerChangesPerSecondP50'), 1, null));
+		lines.push(rowOf('P8 server CPU, cores busy', '–', p8('serverCpuCores'), 2, null));
+		lines.push(rowOf('P8 viewers closed by the server', '0', p8('closed'), 0, null));
+	}
 	lines.push('');
 	lines.push(notes());
 	lines.push('');
@@ -709,17 +764,57 @@ function notes() {
   compares the 1,000 and 100,000 rows (both change all 100 objects). The baseline has no catch-up:
   a reconnecting client receives nothing of what it missed.
 
-## Not measured yet
+- All scenarios of one server run in the same process, in this order: warm-up, P5, P2, (baseline:
+  P3), P4 and P1, P8, P7, P6. P3 with Entanglement runs in a server of its own (capped sessions).
+  Server heap is \`${HEAP}\` (10,000 sessions hold over 1 GB).
+- P4 at ${MODE.p6Sessions.toLocaleString('en-US')} sessions: the sessions of P6 (one subscription each,
+  to the group markers, of which each sees one), heap after GC with them connected and idle minus the
+  same just before they connected, divided by the sessions; also after the first 1,000 of them.
+- P6: 1,000 group markers, marker *i* in group *i* mod 1,000; users \`u0\`…\`u9999\` (HTTP Basic,
+  \`ROLE_USER\` and \`GROUP_g\` for user *10g*…*10g+9*). Entanglement: \`groupMarker\` is in
+  \`entanglement.security.acl.types\`, each marker is granted \`READ\` to \`GROUP_g\` with
+  \`EntanglementAcl.grantAuthority\` when the scenario creates it, and carries the \`@SecurityLabel\`
+  \`CONFIDENTIAL\`, which \`ROLE_USER\` is cleared for (\`entanglement.security.clearances\`);
+  sessions subscribe to \`/entanglement/groupMarker\` without filter, and the engine decides what
+  each sees. Baseline: the entity listener sends each change to \`/topic/group/{g}\`; each session
+  subscribes to its group's topic, and a \`ChannelInterceptor\` checks at SUBSCRIBE that the
+  principal holds \`GROUP_g\` and \`ROLE_USER\` (checked once; nothing is rechecked per change).
+  The committer offers ${P6_RATE.toLocaleString('en-US')} changes/s as ${P6_RATE / P6_BATCH} transactions/s of
+  ${P6_BATCH} markers each (batched: one thread committing one marker per transaction does not reach
+  that rate here), for ${MODE.p6Seconds} s, first with 1,000 sessions connected (groups 0–99, commits
+  over their 100 markers), then with all sessions (commits over all their groups' markers): every
+  change has 10 viewers in both phases, so CPU per change should not grow with the sessions
+  connected. "Committed changes/s sustained" is what the committer reached; every 10th session parses
+  its bodies for latency. P6 runs in the first ${MODE.p6Runs} run(s) only (see the sizing note below).
+- P7: the server has 1,000 markers; ${P7_COMMITS} commits/s change one each (no marker changes twice
+  in the ${MODE.p7Seconds} s), while ${P7_STEADY} steady sessions (2 processes, all parsing) and
+  ${P7_CYCLERS} reconnecting sessions (${P7_CYCLER_PROCESSES} processes) are connected. Each reconnecting
+  process closes one of its connected sessions and opens it again at ${P7_RECONNECTS / P7_CYCLER_PROCESSES}/s
+  (a session still reconnecting is not picked; when none is free the reconnect is skipped, so the
+  rate reached shows what the server kept up with). Entanglement resubscribes with
+  \`entanglement-since\` (its last token); the baseline just resubscribes. Reconnect time: close,
+  handshake, CONNECT, SUBSCRIBE and, for Entanglement, until the \`synced\` frame. After the drain, every
+  4th reconnecting session compares the last version it holds of each marker changed during the
+  window with a steady session's: a missing one is a change it missed (Entanglement's catch-up sends
+  the current state, so any change it missed would show).
+- P8: ${P8_DRAGGERS} draggers (one process) each drag their own marker at ${P8_HZ} Hz: Entanglement
+  \`SEND /app/entanglement/marker/transition\` (\`entanglement.transitions.max-rate\` is
+  ${P8_CAP}, the default), baseline \`SEND /app/drag\` to a \`@MessageMapping\` that rebroadcasts each
+  drag to \`/topic/drag\`. ${P8_VIEWERS.toLocaleString('en-US')} viewers (4 processes) count, over
+  ${MODE.p8Seconds} s, the frames that carry at least one transition (Entanglement) or drag message
+  (baseline), per whole second too. The baseline has no cap; its figure is what reached its viewers.
 
-- **P4 at 10,000 sessions**: needs 10,000 client connections (about 10 Node processes here) and
-  a larger file-descriptor limit; the harness only opens 1,000.
-- **P6** (10,000 sessions in 1,000 groups of 10, ACL + MAC, ≥ 5,000 commits/s): needs an ACL-typed
-  marker with per-group grants and labels in the Entanglement server, and a baseline equivalent
-  (a user destination per group, \`convertAndSendToUser\` or one topic per group).
-- **P7** (1,000 reconnects/s with catch-up, no loss for others): needs a client mode that cycles
-  sessions at a fixed rate with their resume tokens while other sessions measure loss and latency.
-- **P8** (100 draggers at 60 Hz, 1,000 viewers, each viewer within its rate cap): needs clients that
-  send \`/app/entanglement/marker/transition\` at 60 Hz and viewers that measure their receive rate;
-  the baseline equivalent is a \`@MessageMapping\` that rebroadcasts each drag.
+## Not measured yet, and sizing
+
+- The full run is sized for 15 minutes on this machine: two runs of every scenario, P6 (and P4 at
+  ${MODE.p6Sessions.toLocaleString('en-US')} sessions) in the first run only, shorter windows than
+  before (P1 ${MODE.p1Seconds} s, P2 ${MODE.p2Seconds} s, P3 ${MODE.p3Seconds} s). Connecting and
+  subscribing 9,000 Entanglement sessions takes about 90 s here (each SUBSCRIBE reads all 1,000 group
+  markers and evaluates ACL and MAC on each, see the analysis); \`--runs n --p6-runs n\` runs more.
+  The quick run measures P6 with 2,000 sessions, not 10,000.
+- 10,000 sessions were sustained (no failed connection) with \`-Xmx3g\` and a descriptor limit of
+  20,000; the harness raises \`ulimit -n\` to the hard limit.
+- P7's steady sessions all parse; at 1,000 reconnects/s the client processes share the two cores
+  with the server, so a rate below 1,000/s is the machine's, for both servers alike.
 `;
 }
