@@ -425,6 +425,8 @@ async function p7Reconnects(app) {
 		missedPerCycler: checked ? missed / checked : null,
 		maxMissedPerCycler: Math.max(0, ...compared.map((c) => c.maxMissed)),
 		serverCpuCores: (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1e6 / (cpu1.uptimeMs - cpu0.uptimeMs),
+		// Reconnecting costs the clients too (a handshake each): about 0.45 core per 200/s here.
+		clientCpuCores: [...stoppedSteady, ...stoppedCyclers].reduce((sum, s) => sum + s.cpuMs, 0) / windowMs,
 	};
 }
 
@@ -693,6 +695,7 @@ function report() {
 		lines.push(rowOf('P7 steady sessions\' latency p99, ms', '–', p7('steadyP99'), 1, 'lower'));
 		lines.push(rowOf('P7 failed reconnects', '0', p7('reconnectFailures'), 0, null));
 		lines.push(rowOf('P7 server CPU, cores busy', '–', p7('serverCpuCores'), 2, null));
+		lines.push(rowOf('P7 client processes\' CPU, cores busy', '–', p7('clientCpuCores'), 2, null));
 		lines.push(rowOf(`P7 commits/s the committer reached`, n(P7_COMMITS), p7('commitsPerSecond'), 1, null));
 	}
 	if (runs.some((r) => r.entangled.p8 || r.baseline.p8)) {
