@@ -2,7 +2,8 @@
 // handshake) to one of the harness's servers and counts what they receive. It is driven by
 // run.mjs over stdin/stdout, one JSON object per line:
 //   in:  {"cmd":"start"} | {"cmd":"stop"} | {"cmd":"drain","lastSentAt":µs,"timeoutMs":n}
-//        | {"cmd":"offline"} | {"cmd":"reconnect"} | {"cmd":"exit"}
+//        | {"cmd":"offline"} | {"cmd":"reconnect"} | {"cmd":"versions"} | {"cmd":"compare","expected":{}}
+//        | {"cmd":"exit"}
 //   out: {"event":"ready",...} and one reply per command.
 // Changes are counted, not frames: an Entanglement batch carries several changes, a
 // baseline message one. Latency (now minus the committed sentAt attribute) is measured on
@@ -23,12 +24,22 @@ const {
 	throttle = 0, // bytes per second the reader reads, through a loopback proxy; 0: no proxy
 	firstUser = 0,
 	deflate = true, // offer permessage-deflate, as browsers and `ws` do by default
+	users = 10, // session i logs in as u((firstUser + i) % users)
+	type = 'marker', // the Entanglement type; the baseline's topic is /topic/marker ...
+	groupSize = 0, // ... or, if set, /topic/group/{user number / groupSize} (P6) ...
+	dragTopic = false, // ... or /topic/drag (P8)
+	role = 'view', // 'view': subscribe and count; 'drag': only send transitions (P8)
+	dragHz = 60, // transitions each dragger sends per second
+	cycleRate = 0, // P7: reconnects per second this process makes, over its sessions
+	trackVersions = false, // parsing sessions keep the last version of every object (P7)
 } = options;
 
 const ENTANGLED = app === 'entangled';
 const PATH = ENTANGLED ? '/entanglement' : '/baseline';
-const DESTINATION = ENTANGLED ? '/entanglement/marker' : '/topic/marker';
 const UPSERT = '{"op":"upsert"';
+const TRANSITION = '"op":"transition",';
+const TRANSITION_DESTINATION = ENTANGLED ? `/app/entanglement/${type}/transition` : '/app/drag';
+const CYCLING = cycleRate > 0;
 
 function now() {
 	return performance.timeOrigin + performance.now();
@@ -106,8 +117,17 @@ async function startProxy() {
 class Session {
 	constructor(index) {
 		this.index = index;
-		this.user = 'u' + ((firstUser + index) % 10);
+		this.userNumber = (firstUser + index) % users;
+		this.user = 'u' + this.userNumber;
 		this.parse = index % latencyEvery === 0;
+		this.destination = ENTANGLED ? `/entanglement/${type}`
+			: groupSize ? `/topic/group/${Math.floor(this.userNumber / groupSize)}`
+				: dragTopic ? '/topic/drag' : '/topic/marker';
+		// Transition frames and changes received while measuring, by second (P8).
+		this.transitionFrames = 0;
+		this.transitionChanges = 0;
+		this.perSecond = [];
+		this.versions = trackVersions && this.parse ? new Map() : null;
 		this.maxSentAt = 0;
 		this.maxSentAtArrival = 0;
 		this.lastSeenAt = 0;
@@ -149,8 +169,13 @@ class Session {
 					}
 				},
 				onConnect: () => {
+					if (role === 'drag') {
+						settled = true;
+						resolve();
+						return;
+					}
 					const headers = since ? { 'entanglement-since': since } : {};
-					client.subscribe(DESTINATION, (message) => this.received(message), headers);
+					client.subscribe(this.destination, (message) => this.received(message), headers);
 					if (!ENTANGLED) {
 						settled = true;
 						resolve();
@@ -178,6 +203,13 @@ class Session {
 		if (ENTANGLED) {
 			this.token = message.headers['entanglement-token'] ?? this.token;
 		}
+		if (measuring && (ENTANGLED ? body.includes(TRANSITION) : dragTopic)) {
+			const n = ENTANGLED ? countOf(body, TRANSITION) : 1;
+			this.transitionFrames++;
+			this.transitionChanges += n;
+			const second = Math.floor((at - startedAt) / 1000);
+			this.perSecond[second] = (this.perSecond[second] ?? 0) + 1;
+		}
 		if (this.catchUp) {
 			this.catchUp.frames++;
 			this.catchUp.bytes += Buffer.byteLength(body);
@@ -201,11 +233,21 @@ class Session {
 				continue;
 			}
 			n++;
+			if (this.versions) {
+				const id = String(change.id);
+				if (!(this.versions.get(id) >= change.version)) {
+					this.versions.set(id, change.version);
+				}
+			}
+			if (this.cycler) {
+				continue;
+			}
 			if (sentAt > this.maxSentAt) {
 				this.maxSentAt = sentAt;
 				this.maxSentAtArrival = at;
 			}
-			if (measuring || draining) {
+			// Only what was committed after this window started (not a backlog of before).
+			if ((measuring || draining) && sentAt >= minSentAt) {
 				latencies.push(at - sentAt / 1000);
 			}
 		}
@@ -229,16 +271,21 @@ class Session {
 }
 
 function count(body) {
+	return countOf(body, UPSERT);
+}
+
+function countOf(body, text) {
 	let n = 0;
-	let i = body.indexOf(UPSERT);
+	let i = body.indexOf(text);
 	while (i >= 0) {
 		n++;
-		i = body.indexOf(UPSERT, i + UPSERT.length);
+		i = body.indexOf(text, i + text.length);
 	}
 	return n;
 }
 
 let draining = false;
+let minSentAt = 0;
 const all = [];
 
 async function openAll() {
@@ -286,7 +333,99 @@ if (throttle) {
 	await startProxy();
 }
 const failed = await openAll();
+if (CYCLING) {
+	for (const session of all) {
+		session.cycler = true;
+	}
+}
 send({ event: 'ready', sessions: all.length - failed, failed });
+
+// --- P8: draggers send transitions of their own marker (firstUser + index) at dragHz ---
+let dragTimers = [];
+let dragsSent = 0;
+function startDragging() {
+	const period = 1000 / dragHz;
+	for (const session of all) {
+		if (!session.client?.connected) {
+			continue;
+		}
+		const id = String(session.index + firstUser);
+		let step = 0;
+		// Spread the draggers over the period, as independent users would be.
+		const begin = setTimeout(() => {
+			const timer = setInterval(() => {
+				const sentAt = Math.round(now() * 1000);
+				const lat = 48.8566 + (step++ % 1000) * 1.0e-5;
+				const body = ENTANGLED
+					? JSON.stringify({ id, transition: 't' + id, state: { lat, lng: 2.3522, sentAt } })
+					: JSON.stringify({ id, lat, lng: 2.3522, sentAt });
+				try {
+					session.client.publish({ destination: TRANSITION_DESTINATION, body });
+					dragsSent++;
+				}
+				catch {
+					// closed: counted as not sent
+				}
+			}, period);
+			dragTimers.push(timer);
+		}, Math.random() * period);
+		dragTimers.push(begin);
+	}
+}
+
+// --- P7: reconnect sessions at cycleRate/s, each resuming with its last token ---
+const cycling = { on: false, reconnects: 0, failures: 0, skipped: 0, inFlight: new Set(), ms: [], bytes: 0, changes: 0, timer: null };
+function startCycling() {
+	cycling.on = true;
+	let next = 0;
+	let due = 0;
+	const TICK = 10;
+	let last = now();
+	cycling.timer = setInterval(() => {
+		const at = now();
+		due += ((at - last) / 1000) * cycleRate;
+		last = at;
+		while (due >= 1) {
+			due--;
+			let session = null;
+			for (let tries = 0; tries < all.length; tries++) {
+				const candidate = all[next++ % all.length];
+				if (!candidate.busy && candidate.client?.connected && (!ENTANGLED || candidate.synced)) {
+					session = candidate;
+					break;
+				}
+			}
+			if (!session) {
+				cycling.skipped++;
+				continue;
+			}
+			const run = reconnect(session).finally(() => cycling.inFlight.delete(run));
+			cycling.inFlight.add(run);
+		}
+	}, TICK);
+}
+
+async function reconnect(session) {
+	session.busy = true;
+	const started = now();
+	try {
+		const token = session.token;
+		await session.close();
+		session.catchUp = { frames: 0, bytes: 0, changes: 0 };
+		await withTimeout(session.open(ENTANGLED ? token : undefined), 30_000);
+		cycling.reconnects++;
+		cycling.ms.push(now() - started);
+		cycling.bytes += session.catchUp.bytes;
+		cycling.changes += session.catchUp.changes;
+	}
+	catch {
+		cycling.failures++;
+	}
+	finally {
+		session.catchUp = null;
+		session.busy = false;
+	}
+}
 
 let startedAt = 0;
 let stoppedAt = 0;
@@ -297,11 +436,23 @@ for await (const line of lines) {
 	if (command.cmd === 'start') {
 		windowChanges = 0;
 		latencies = [];
+		minSentAt = command.minSentAt ?? 0;
 		proxyIn = 0;
 		proxyOut = 0;
 		startedAt = now();
 		cpuAtStart = process.cpuUsage();
 		measuring = true;
+		for (const session of all) {
+			session.transitionFrames = 0;
+			session.transitionChanges = 0;
+			session.perSecond = [];
+		}
+		if (role === 'drag') {
+			startDragging();
+		}
+		if (CYCLING) {
+			startCycling();
+		}
 		send({ event: 'started' });
 	}
 	else if (command.cmd === 'stop') {
@@ -309,7 +460,29 @@ for await (const line of lines) {
 		draining = true;
 		stoppedAt = now();
 		const cpu = process.cpuUsage(cpuAtStart);
-		send({ event: 'stopped', windowChanges, windowMs: stoppedAt - startedAt, cpuMs: (cpu.user + cpu.system) / 1000 });
+		for (const timer of dragTimers) {
+			clearInterval(timer);
+			clearTimeout(timer);
+		}
+		dragTimers = [];
+		let cycled;
+		if (CYCLING) {
+			clearInterval(cycling.timer);
+			const windowMs = stoppedAt - startedAt;
+			await Promise.allSettled([...cycling.inFlight]);
+			const ms = Float64Array.from(cycling.ms).sort();
+			cycled = { reconnects: cycling.reconnects, failures: cycling.failures, skipped: cycling.skipped,
+				perSecond: cycling.reconnects / (windowMs / 1000), p50: percentile(ms, 50), p99: percentile(ms, 99),
+				bytes: cycling.bytes, changes: cycling.changes };
+		}
+		const seconds = Math.floor((stoppedAt - startedAt) / 1000);
+		const viewers = role === 'view' ? all.filter((s) => !s.closedAt || s.closedAt > startedAt) : [];
+		send({ event: 'stopped', windowChanges, windowMs: stoppedAt - startedAt, cpuMs: (cpu.user + cpu.system) / 1000,
+			dragsSent, cycled,
+			// Per viewer: transition frames and changes per second over the window, and the
+			// most frames in one whole second of it.
+			transitions: viewers.map((s) => [s.transitionFrames, s.transitionChanges,
+				Math.max(0, ...s.perSecond.slice(0, seconds).map((n) => n ?? 0))]) });
 	}
 	else if (command.cmd === 'drain') {
 		// Wait until every open parsing session holds the last committed version (or the
@@ -366,6 +539,17 @@ for await (const line of lines) {
 		await withTimeout(session.open(command.token), 60_000);
 		send({ event: 'caughtUp', ...session.catchUp, ms: now() - started });
 		session.catchUp = null;
+	}
+	else if (command.cmd === 'versions') {
+		// The last versions the first parsing session holds (the reference of P7).
+		const session = all.find((s) => s.versions && !s.cycler && !s.closedAt);
+		send({ event: 'versions', versions: session ? Object.fromEntries(session.versions) : null });
+	}
+	else if (command.cmd === 'compare') {
+		// For every parsing session: how many of the expected versions it does not hold.
+		const expected = Object.entries(command.expected);
+		const missed = all.filter((s) => s.versions).map((s) => expected.filter(([id, v]) => !(s.versions.get(id) >= v)).length);
+		send({ event: 'compared', sessions: missed.length, expected: expected.length, missed: missed.reduce((a, b) => a + b, 0), maxMissed: Math.max(0, ...missed) });
 	}
 	else if (command.cmd === 'exit') {
 		break;

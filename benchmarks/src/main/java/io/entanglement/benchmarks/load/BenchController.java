@@ -4,6 +4,7 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.ResponseEntity;
@@ -21,24 +22,58 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class BenchController {
 
-	private final Committer<?> committer;
+	private final Map<String, Committer<?>> committers = new LinkedHashMap<>();
 
-	public BenchController(Committer<?> committer) {
-		this.committer = committer;
+	private volatile Committer<?> last;
+
+	public BenchController(List<Committer<?>> committers) {
+		for (Committer<?> committer : committers) {
+			this.committers.put(committer.kind(), committer);
+		}
+		this.last = this.committers.get("marker");
 	}
 
 	@PostMapping("/bench/drive")
 	public ResponseEntity<Map<String, Object>> drive(@RequestParam double rate, @RequestParam int objects,
-			@RequestParam long count, @RequestParam(defaultValue = "1") int batch) {
-		if (!this.committer.start(rate, objects, count, batch)) {
-			return ResponseEntity.status(409).body(this.committer.status());
+			@RequestParam long count, @RequestParam(defaultValue = "1") int batch,
+			@RequestParam(defaultValue = "marker") String kind) {
+		Committer<?> committer = committer(kind);
+		if (!committer.start(rate, objects, count, batch)) {
+			return ResponseEntity.status(409).body(committer.status());
 		}
-		return ResponseEntity.ok(this.committer.status());
+		this.last = committer;
+		return ResponseEntity.ok(committer.status());
 	}
 
+	/**
+	 * Progress of the last committer started (of the markers' before any).
+	 * @return its status
+	 */
 	@GetMapping("/bench/drive")
 	public Map<String, Object> status() {
-		return this.committer.status();
+		return this.last.status();
+	}
+
+	/**
+	 * Create markers of a kind up to {@code count} (those that exist stay), and whatever
+	 * the server does with new ones (for group markers: grant their group access).
+	 * @param kind {@code marker} or {@code group}
+	 * @param count how many markers of that kind there are afterwards
+	 * @return the time it took
+	 */
+	@PostMapping("/bench/seed")
+	public Map<String, Object> seed(@RequestParam String kind, @RequestParam int count) {
+		long started = System.nanoTime();
+		committer(kind).seed(count);
+		return Map.of("ms", (System.nanoTime() - started) / 1_000_000);
+	}
+
+	private Committer<?> committer(String kind) {
+		Committer<?> committer = this.committers.get(kind);
+		if (committer == null) {
+			throw new IllegalArgumentException("No committer of " + kind);
+		}
+		return committer;
 	}
 
 	@GetMapping("/bench/cpu")

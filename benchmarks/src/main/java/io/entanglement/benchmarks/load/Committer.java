@@ -3,6 +3,7 @@ package io.entanglement.benchmarks.load;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
 
 import org.apache.commons.logging.Log;
@@ -31,26 +32,75 @@ public final class Committer<T extends MarkerFields> {
 
 	private final TransactionTemplate transactions;
 
+	private final String kind;
+
+	private final BiConsumer<Long, Long> seeded;
+
 	private volatile Run run = Run.NONE;
+
+	private long count;
 
 	private long step;
 
+	private volatile boolean ready;
+
 	public Committer(JpaRepository<T, Long> repository, LongFunction<T> factory, TransactionTemplate transactions) {
-		this.repository = repository;
-		this.factory = factory;
-		this.transactions = transactions;
+		this("marker", repository, factory, transactions, (from, to) -> {
+		});
 	}
 
 	/**
-	 * Create markers {@code 0..count-1} in one transaction.
-	 * @param count how many markers
+	 * Create a committer of one kind of marker.
+	 * @param kind the name the harness drives it by
+	 * @param repository the markers
+	 * @param factory creates marker {@code id}
+	 * @param transactions the transactions
+	 * @param seeded called after markers {@code from} (inclusive) to {@code to}
+	 * (exclusive) were created, as an application would grant access to them
 	 */
-	public void seed(int count) {
-		this.transactions.executeWithoutResult((status) -> {
-			for (long id = 0; id < count; id++) {
-				this.repository.save(this.factory.apply(id));
-			}
-		});
+	public Committer(String kind, JpaRepository<T, Long> repository, LongFunction<T> factory,
+			TransactionTemplate transactions, BiConsumer<Long, Long> seeded) {
+		this.kind = kind;
+		this.repository = repository;
+		this.factory = factory;
+		this.transactions = transactions;
+		this.seeded = seeded;
+	}
+
+	/**
+	 * The name the harness drives this committer by.
+	 * @return the kind
+	 */
+	public String kind() {
+		return this.kind;
+	}
+
+	/**
+	 * Create the markers up to {@code count-1} that do not exist yet, in transactions of
+	 * 100.
+	 * @param count how many markers there are afterwards
+	 */
+	public synchronized void seed(int count) {
+		long from = this.count;
+		for (long first = from; first < count; first += 100) {
+			long start = first;
+			this.transactions.executeWithoutResult((status) -> {
+				for (long id = start; id < Math.min(start + 100, count); id++) {
+					this.repository.save(this.factory.apply(id));
+				}
+			});
+		}
+		if (count > from) {
+			this.count = count;
+			this.seeded.accept(from, (long) count);
+		}
+	}
+
+	/**
+	 * Report the server ready for the harness: seeded, and granted what it grants.
+	 */
+	public void ready() {
+		this.ready = true;
 	}
 
 	/**
@@ -119,6 +169,7 @@ public final class Committer<T extends MarkerFields> {
 	public Map<String, Object> status() {
 		Run run = this.run;
 		Map<String, Object> status = new LinkedHashMap<>();
+		status.put("ready", this.ready);
 		status.put("running", run.running());
 		status.put("commits", run.commits);
 		status.put("updates", run.commits * run.batch);

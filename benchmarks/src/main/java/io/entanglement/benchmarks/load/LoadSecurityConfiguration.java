@@ -17,12 +17,20 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Both servers authenticate every request with HTTP Basic, as Node clients do on the
- * WebSocket handshake: users {@code u0} to {@code u9}, password {@code bench}.
+ * WebSocket handshake: users {@code u0} to {@code u9999}, password {@code bench}, each
+ * with {@code ROLE_USER} and the authority of its group of ten, {@code GROUP_g} for user
+ * {@code u(10g)} to {@code u(10g+9)} (P6).
  *
  * @author Entanglement
  */
 @Configuration(proxyBeanMethods = false)
 public class LoadSecurityConfiguration {
+
+	/** How many users. */
+	public static final int USERS = 10_000;
+
+	/** Users per group. */
+	public static final int GROUP_SIZE = 10;
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
@@ -43,8 +51,11 @@ public class LoadSecurityConfiguration {
 	 */
 	@Bean
 	UserDetailsService userDetailsService() {
-		Map<String, UserDetails> users = IntStream.range(0, 10)
-			.mapToObj((i) -> User.withUsername("u" + i).password("{noop}bench").roles("USER").build())
+		Map<String, UserDetails> users = IntStream.range(0, USERS)
+			.mapToObj((i) -> User.withUsername("u" + i)
+				.password("{noop}bench")
+				.authorities("ROLE_USER", "GROUP_" + (i / GROUP_SIZE))
+				.build())
 			.collect(Collectors.toMap(UserDetails::getUsername, Function.identity()));
 		return (username) -> {
 			UserDetails user = users.get(username);

@@ -32,6 +32,9 @@ public final class LoadServers {
 		defaults.put("logging.level.root", "warn");
 		defaults.put("logging.level.io.entanglement.benchmarks", "info");
 		defaults.put("bench.objects", "100");
+		defaults.put("bench.groups", "1000");
+		// P6 holds 10,000 sessions (Tomcat's default is 8,192 connections).
+		defaults.put("server.tomcat.max-connections", "12000");
 		defaults.putAll(properties);
 		app.setDefaultProperties(defaults);
 		app.run(args);
