@@ -1,10 +1,12 @@
 package io.entanglement.engine;
 
+import java.security.Principal;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -14,6 +16,7 @@ import io.entanglement.SyncViewer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
+import org.springframework.util.ConcurrentReferenceHashMap;
 
 /**
  * The default {@link MandatoryAccessControl}: labels and clearances read
@@ -26,6 +29,8 @@ import org.springframework.util.Assert;
  */
 public final class LabelAccessControl implements MandatoryAccessControl {
 
+	private static final int MAX_CACHED_LABELS = 1024;
+
 	private static final Pattern CATEGORY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
 	private final List<String> levels;
@@ -33,6 +38,13 @@ public final class LabelAccessControl implements MandatoryAccessControl {
 	private final Map<String, Label> clearances;
 
 	private final Function<SyncViewer, Collection<String>> authorities;
+
+	/** Labels as parsed; a deployment uses few distinct labels. */
+	private final Map<String, Label> labels = new ConcurrentHashMap<>();
+
+	/** Each principal's clearance, computed once per principal object. */
+	private final Map<Principal, Label> viewerClearances = new ConcurrentReferenceHashMap<>(64,
+			ConcurrentReferenceHashMap.ReferenceType.WEAK);
 
 	/**
 	 * Create the access control.
@@ -54,14 +66,31 @@ public final class LabelAccessControl implements MandatoryAccessControl {
 		if (label == null || label.isEmpty()) {
 			return true;
 		}
-		Label required;
-		try {
-			required = parse(label);
+		Label required = this.labels.get(label);
+		if (required == null) {
+			try {
+				required = parse(label);
+			}
+			catch (InvalidRequestException ex) {
+				// A label nobody can read is a label nobody dominates.
+				return false;
+			}
+			if (this.labels.size() >= MAX_CACHED_LABELS) {
+				this.labels.clear();
+			}
+			this.labels.put(label, required);
 		}
-		catch (InvalidRequestException ex) {
-			// A label nobody can read is a label nobody dominates.
-			return false;
-		}
+		Principal principal = viewer.principal();
+		Label clearance = (principal != null)
+				? this.viewerClearances.computeIfAbsent(principal, (key) -> clearanceOf(viewer)) : clearanceOf(viewer);
+		return clearance.level() >= required.level() && clearance.categories().containsAll(required.categories());
+	}
+
+	/**
+	 * The highest level and all the categories of the clearances mapped to the viewer's
+	 * authorities.
+	 */
+	private Label clearanceOf(SyncViewer viewer) {
 		int level = 0;
 		Set<String> categories = new HashSet<>();
 		for (String authority : this.authorities.apply(viewer)) {
@@ -71,7 +100,7 @@ public final class LabelAccessControl implements MandatoryAccessControl {
 				categories.addAll(clearance.categories());
 			}
 		}
-		return level >= required.level() && categories.containsAll(required.categories());
+		return new Label(level, Set.copyOf(categories));
 	}
 
 	@Override

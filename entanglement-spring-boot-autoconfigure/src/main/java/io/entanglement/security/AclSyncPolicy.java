@@ -3,6 +3,7 @@ package io.entanglement.security;
 import java.security.Principal;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -204,7 +205,17 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 			return false;
 		}
 		Entry entry = entry(key);
-		return entry != null && entry.isGranted(permission, sids.sids());
+		if (entry == null) {
+			return false;
+		}
+		if (permission.getMask() == BasePermission.READ.getMask()
+				&& Collections.disjoint(entry.audience, sids.keys())) {
+			// No granting entry names any of the viewer's identities: the common case
+			// when a viewer's snapshot passes over objects of other groups, decided
+			// without asking the access control list or caching a decision.
+			return false;
+		}
+		return entry.isGranted(permission, sids);
 	}
 
 	private @Nullable Entry entry(ObjectKey key) {
@@ -290,12 +301,24 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 	}
 
 	/**
-	 * The security identities of a viewer and their audience keys.
+	 * The security identities of a viewer and their audience keys. One instance per
+	 * principal, so decisions are cached by identity, without hashing the identities.
 	 */
 	private record ViewerSids(List<Sid> sids, Set<String> keys) {
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return this == other;
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this);
+		}
+
 	}
 
-	private record DecisionKey(int mask, List<Sid> sids) {
+	private record DecisionKey(int mask, ViewerSids sids) {
 	}
 
 	/**
@@ -315,7 +338,7 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 			this.audience = (acl != null) ? audienceOf(acl) : Set.of();
 		}
 
-		boolean isGranted(Permission permission, List<Sid> sids) {
+		boolean isGranted(Permission permission, ViewerSids sids) {
 			Acl acl = this.acl;
 			if (acl == null) {
 				return false;
@@ -328,7 +351,7 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 			boolean granted;
 			try {
 				// Administrative mode: deciding what to send is not an access to audit.
-				granted = acl.isGranted(List.of(permission), sids, true);
+				granted = acl.isGranted(List.of(permission), sids.sids(), true);
 			}
 			catch (NotFoundException ex) {
 				// No entry for any of the viewer's identities: denied by default.
