@@ -510,7 +510,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			throw new InvalidRequestException("'transition' must be a string of 1 to 100 characters");
 		}
 		ProposalService.validate(type.store(), state);
-		SyncChange current = type.store().find(id);
+		ObjectKey key = new ObjectKey(typeName, id);
+		TransitionService.Transition ongoing = this.transitions.find(key, transitionId, initiator);
+		// A drag sends many updates: while it lasts, the object's state is the one it
+		// started from, since a commit of the object ends the transition.
+		SyncChange current = (ongoing != null && !ongoing.committing) ? ongoing.current : type.store().find(id);
 		if (current == null || !this.policy.maySee(initiator, current)) {
 			throw new NotFoundException("No " + typeName + " '" + id + "'");
 		}
@@ -529,12 +533,21 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		TransitionService.Transition transition = this.transitions.of(current.key());
 		if (transition != null && transition.id.equals(transitionId)
 				&& transition.scheduled.compareAndSet(false, true)) {
-			// Updates arriving before the fan-out runs are coalesced into it.
-			this.dispatcher.execute(() -> {
+			// Updates arriving before the fan-out runs are coalesced into it, and a
+			// transition is fanned out no more often than a viewer may receive it.
+			Runnable fanOut = () -> this.dispatcher.execute(() -> {
 				transition.scheduled.set(false);
+				transition.lastFanOutNanos = System.nanoTime();
 				fanOutTransition(type, transition);
 				flushTouched();
 			});
+			long wait = transition.lastFanOutNanos + this.settings.transitionIntervalNanos() - System.nanoTime();
+			if (wait > 0) {
+				this.scheduler.schedule(fanOut, wait, TimeUnit.NANOSECONDS);
+			}
+			else {
+				fanOut.run();
+			}
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.entanglement.engine;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.entanglement.ConflictException;
 import io.entanglement.ObjectKey;
@@ -114,6 +115,9 @@ final class TransitionService {
 		final java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
 		volatile long lastActivityNanos = System.nanoTime();
+
+		/** When its state was last fanned out. */
+		volatile long lastFanOutNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
 		/** The proposal that commits it is being applied. */
 		volatile boolean committing;
