@@ -24,6 +24,7 @@ const {
 	throttle = 0, // bytes per second the reader reads, through a loopback proxy; 0: no proxy
 	firstUser = 0,
 	deflate = true, // offer permessage-deflate, as browsers and `ws` do by default
+	delta = true, // ask for patches (entanglement-delta), as the JS client does by default
 	users = 10, // session i logs in as u((firstUser + i) % users)
 	type = 'marker', // the Entanglement type; the baseline's topic is /topic/marker ...
 	groupSize = 0, // ... or, if set, /topic/group/{user number / groupSize} (P6) ...
@@ -175,6 +176,9 @@ class Session {
 						return;
 					}
 					const headers = since ? { 'entanglement-since': since } : {};
+					if (ENTANGLED && delta) {
+						headers['entanglement-delta'] = 'true';
+					}
 					client.subscribe(this.destination, (message) => this.received(message), headers);
 					if (!ENTANGLED) {
 						settled = true;

@@ -53,12 +53,20 @@ const OUT = path.resolve(flag('--out', path.join(MODULE, 'RESULTS.md')));
 const JFR = args.includes('--jfr');
 // Clients offer permessage-deflate (as browsers do) unless --no-deflate.
 const DEFLATE = !args.includes('--no-deflate');
+// Entanglement sessions ask for patches unless --no-delta; its server accepts
+// permessage-deflate only with --compression (entanglement.stomp.compression).
+const DELTA = !args.includes('--no-delta');
+const COMPRESSION = args.includes('--compression');
+// --tomcat-buffer n: both servers run with -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=n.
+const TOMCAT_BUFFER = flag('--tomcat-buffer', null);
 const PORT = 18080;
 // 3 GB: 10,000 idle sessions hold about 1.2 GB of heap (P4).
 const HEAP = '-Xmx3g';
 const P1_CLIENT_PROCESSES = 4;
 const AUTH = 'Basic ' + Buffer.from('u0:bench').toString('base64');
-const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '') + (args.includes('--no-deflate') ? ' --no-deflate' : '');
+const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '')
+	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '')
+	+ (TOMCAT_BUFFER ? ' --tomcat-buffer ' + TOMCAT_BUFFER : '') + (args.includes('--only') ? ' --only ' + ONLY.join(',') : '');
 
 const log = (...parts) => console.error(new Date().toISOString().slice(11, 19), ...parts);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,7 +80,11 @@ const CLASSES = {
 async function startServer(app, extra = [], label = app, heap = HEAP) {
 	const classpath = path.join(MODULE, 'target/classes') + ':' + readFileSync(path.join(MODULE, 'target/load-classpath.txt'), 'utf8').trim();
 	const jvm = [heap];
-	const child = spawn('java', [...jvm, '-cp', classpath, CLASSES[app], '--server.port=' + PORT, ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
+	if (TOMCAT_BUFFER) {
+		jvm.push('-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=' + TOMCAT_BUFFER);
+	}
+	const options = (app === 'entangled' && COMPRESSION) ? ['--entanglement.stomp.compression=true'] : [];
+	const child = spawn('java', [...jvm, '-cp', classpath, CLASSES[app], '--server.port=' + PORT, ...options, ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
 	const started = Date.now();
 	for (;;) {
 		if (child.exitCode !== null) {
@@ -142,7 +154,7 @@ class Clients {
 		const { offset = 0, ...rest } = settings;
 		for (let p = 0; p < processes && p * per < total; p++) {
 			const sessions = Math.min(per, total - p * per);
-			children.push(Clients.spawn({ app, port: PORT, sessions, deflate: DEFLATE, ...rest, firstUser: offset + p * per }));
+			children.push(Clients.spawn({ app, port: PORT, sessions, deflate: DEFLATE, delta: DELTA, ...rest, firstUser: offset + p * per }));
 		}
 		clients.children = await Promise.all(children);
 		clients.sessions = clients.children.reduce((sum, c) => sum + c.ready.sessions, 0);
@@ -241,6 +253,7 @@ async function fanOut(app, { sessions, processes, rate, seconds, latencyEvery, d
 		commitsPerSecond: status.commits / (status.elapsedMs / 1000),
 		committerMaxBehindMs: status.maxBehindMs,
 		deliveriesPerSecond: windowChanges / (windowMs / 1000),
+		bodyBytesPerChange: drained.reduce((sum, d) => sum + d.bodyBytes, 0) / drained.reduce((sum, d) => sum + d.totalChanges, 0),
 		deliveredFraction: delivered / (expectedPerParsingSession * parsingSessions),
 		p50: percentile(latencies, 50),
 		p99: percentile(latencies, 99),
@@ -626,7 +639,9 @@ function report() {
 	lines.push('```');
 	lines.push('');
 	lines.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, ${javaVersion}, server heap \`${HEAP}\`, Node ${process.version}. ` +
-		`Server and client processes share the cores over loopback. ` + (DEFLATE ? 'Clients offer permessage-deflate (as browsers and `ws` do) and both servers (Tomcat) accept it, so wire bytes are compressed and each session\'s frames are deflated separately. ' : 'Clients do not offer permessage-deflate (`--no-deflate`). ') + `Load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAtEnd}.`);
+		`Server and client processes share the cores over loopback. ` + (DEFLATE ? 'Clients offer permessage-deflate (as browsers and `ws` do); the baseline (Tomcat\'s default) accepts it, ' + (COMPRESSION ? 'and so does Entanglement (`--compression`: `entanglement.stomp.compression=true`). ' : 'Entanglement refuses it (its default, `entanglement.stomp.compression=false`). ') : 'Clients do not offer permessage-deflate (`--no-deflate`). ')
+		+ (DELTA ? 'Entanglement sessions ask for patches (`entanglement-delta:true`, as the JS client does). ' : 'Entanglement sessions do not ask for patches (`--no-delta`). ')
+		+ (TOMCAT_BUFFER ? `Both servers run with \`-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=${TOMCAT_BUFFER}\`. ` : '') + `Load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAtEnd}.`);
 	lines.push('');
 	lines.push('Cells: median (min–max) over the runs. "Entanglement" is the starter with its defaults (P3: `entanglement.session.max-bytes-per-second=8KB`); ' +
 		'"baseline" is plain Spring: a JPA entity listener calling `SimpMessagingTemplate.convertAndSend` per change on the simple broker. ' +
@@ -645,6 +660,7 @@ function report() {
 	lines.push(row('P2 latency p50, ms (100 subscribers, 200 commits/s)', '≤ 2', 'p2', 'p50', 2, 'lower'));
 	lines.push(row('P2 latency p99, ms', '≤ 20', 'p2', 'p99', 2, 'lower'));
 	lines.push(row('P2 deliveries/s (offered 20,000/s)', '–', 'p2', 'deliveriesPerSecond', 0, null));
+	lines.push(row('P1 body bytes per change received (batch JSON after inflating; snapshot included)', '–', 'p1', 'bodyBytesPerChange', 1, 'lower'));
 	lines.push(row('P2 server CPU per delivery, µs', '–', 'p2', 'serverCpuUsPerDelivery', 1, 'lower'));
 	lines.push(row('P2 commits/s the committer reached', '200', 'p2', 'commitsPerSecond', 1, null));
 	lines.push(row('P3 bytes/s the reader read (through the 8 KB/s proxy)', '≤ 8,192', 'p3', 'readBytesPerSecond', 0, null));
