@@ -38,6 +38,8 @@ const {
 const ENTANGLED = app === 'entangled';
 const PATH = ENTANGLED ? '/entanglement' : '/baseline';
 const UPSERT = '{"op":"upsert"';
+// An update sent as a patch of the version the session holds (entanglement-delta).
+const PATCH = '{"op":"patch"';
 const TRANSITION = '"op":"transition",';
 const TRANSITION_DESTINATION = ENTANGLED ? `/app/entanglement/${type}/transition` : '/app/drag';
 const CYCLING = cycleRate > 0;
@@ -233,7 +235,7 @@ class Session {
 		let n = 0;
 		for (const change of changes) {
 			const sentAt = ENTANGLED ? change.state?.sentAt : change.sentAt;
-			if (change.op !== undefined && change.op !== 'upsert') {
+			if (change.op !== undefined && change.op !== 'upsert' && change.op !== 'patch') {
 				continue;
 			}
 			n++;
@@ -275,7 +277,7 @@ class Session {
 }
 
 function count(body) {
-	return countOf(body, UPSERT);
+	return countOf(body, UPSERT) + (ENTANGLED ? countOf(body, PATCH) : 0);
 }
 
 function countOf(body, text) {
