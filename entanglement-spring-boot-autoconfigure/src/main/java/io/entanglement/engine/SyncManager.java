@@ -115,6 +115,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private volatile PeerState peers = new MemoryPeerState();
 
+	private volatile @Nullable UpstreamChannel upstreams;
+
 	/**
 	 * Create a manager.
 	 * @param policy decides who sees what
@@ -521,6 +523,12 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			throw new ForbiddenException("You may not change " + current.key());
 		}
 		show(type, current, initiator, transitionId, state);
+		String peer = mirroredFrom(current.key());
+		UpstreamChannel channel = this.upstreams;
+		if (peer != null && channel != null) {
+			// Shown upstream too, as the link's: viewers of the owner's node see it.
+			channel.transition(peer, typeName, id, transitionId, state);
+		}
 	}
 
 	/**
@@ -580,6 +588,25 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return whether the transition was in progress
 	 */
 	public boolean endTransition(SyncViewer initiator, String typeName, String id, String transitionId) {
+		boolean ended = endMirroredTransition(initiator, typeName, id, transitionId);
+		String peer = mirroredFrom(new ObjectKey(typeName, id));
+		UpstreamChannel channel = this.upstreams;
+		if (ended && peer != null && channel != null) {
+			channel.endTransition(peer, typeName, id, transitionId);
+		}
+		return ended;
+	}
+
+	/**
+	 * End a transition shown through {@link #mirrorTransition}: the upstream initiator
+	 * let go of it.
+	 * @param initiator the upstream initiator, as given to {@link #mirrorTransition}
+	 * @param typeName the type name
+	 * @param id the object id
+	 * @param transitionId the transition id
+	 * @return whether the transition was in progress
+	 */
+	public boolean endMirroredTransition(SyncViewer initiator, String typeName, String id, String transitionId) {
 		TransitionService.Transition transition = this.transitions.find(new ObjectKey(typeName, id), transitionId,
 				initiator);
 		if (transition == null || !this.transitions.end(transition)) {
@@ -737,6 +764,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @param upstreams the channel
 	 */
 	public void upstreams(UpstreamChannel upstreams) {
+		this.upstreams = upstreams;
 		this.proposals.upstreams(upstreams);
 	}
 

@@ -1,9 +1,11 @@
 package io.entanglement.engine;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.entanglement.Proposal;
 import io.entanglement.ProposalReply;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reaches the upstream peers of this node, so proposals for mirrored objects travel
@@ -27,5 +29,27 @@ public interface UpstreamChannel {
 	 * @return the peer's reply, for the link's own request id
 	 */
 	CompletableFuture<ProposalReply> propose(String peer, Proposal proposal);
+
+	/**
+	 * Show a transition of a mirrored object upstream, as the link's.
+	 * @param peer the peer name
+	 * @param type the type name
+	 * @param id the object id
+	 * @param transitionId the transition id
+	 * @param state the attributes shown over the object
+	 */
+	default void transition(String peer, String type, String id, String transitionId,
+			Map<String, @Nullable Object> state) {
+	}
+
+	/**
+	 * End a transition shown upstream with {@link #transition}.
+	 * @param peer the peer name
+	 * @param type the type name
+	 * @param id the object id
+	 * @param transitionId the transition id
+	 */
+	default void endTransition(String peer, String type, String id, String transitionId) {
+	}
 
 }

@@ -239,6 +239,28 @@ public final class EntanglementClient implements AutoCloseable {
 	}
 
 	/**
+	 * Show other viewers a change of an object while it is being made, or end the
+	 * transition. Nothing is stored; a proposal commits the change.
+	 * @param type the type name
+	 * @param id the object id
+	 * @param transitionId this client's id of the transition
+	 * @param state the attributes shown over the object, or {@code null} to end the
+	 * transition
+	 */
+	public void transition(String type, String id, String transitionId, @Nullable Map<String, ?> state) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("id", id);
+		body.put("transition", transitionId);
+		if (state != null) {
+			body.put("state", state);
+		}
+		else {
+			body.put("end", true);
+		}
+		send("/app/entanglement/" + type + "/transition", body);
+	}
+
+	/**
 	 * Answer proposals forwarded to objects this client's user owns. The handler's
 	 * decision is sent back to the server.
 	 * @param handler decides each request

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -155,6 +156,17 @@ public final class PeerLink {
 		}
 	}
 
+	/**
+	 * Show a transition upstream, or end it ({@code state} {@code null}); dropped while
+	 * the link is down.
+	 */
+	void transition(String type, String id, String transitionId, @Nullable Map<String, @Nullable Object> state) {
+		EntanglementClient current = this.client;
+		if (current != null && current.isConnected()) {
+			current.transition(type, id, transitionId, state);
+		}
+	}
+
 	CompletableFuture<ProposalReply> propose(Proposal proposal) {
 		EntanglementClient current = this.client;
 		if (current == null || !current.isConnected()) {
@@ -258,7 +270,7 @@ public final class PeerLink {
 							change.state());
 				}
 				else {
-					PeerLink.this.manager.endTransition(initiator, this.type, change.id(), change.transition());
+					PeerLink.this.manager.endMirroredTransition(initiator, this.type, change.id(), change.transition());
 				}
 			}
 			catch (SyncException ex) {

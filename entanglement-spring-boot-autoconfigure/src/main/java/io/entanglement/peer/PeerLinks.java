@@ -125,6 +125,23 @@ public final class PeerLinks implements UpstreamChannel, SmartLifecycle {
 	}
 
 	@Override
+	public void transition(String peer, String type, String id, String transitionId,
+			Map<String, @Nullable Object> state) {
+		PeerLink link = this.links.get(peer);
+		if (link != null) {
+			link.transition(type, id, transitionId, state);
+		}
+	}
+
+	@Override
+	public void endTransition(String peer, String type, String id, String transitionId) {
+		PeerLink link = this.links.get(peer);
+		if (link != null) {
+			link.transition(type, id, transitionId, null);
+		}
+	}
+
+	@Override
 	public void start() {
 		for (PeerLink link : this.links.values()) {
 			for (String type : link.settings().types().keySet()) {
