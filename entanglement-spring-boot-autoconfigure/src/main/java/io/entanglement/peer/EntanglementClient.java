@@ -61,7 +61,8 @@ import org.springframework.web.socket.messaging.WebSocketStompClient;
  *
  * TLS with a pinned certificate uses the standard JDK configuration of the WebSocket
  * container (a {@code wss://} URL and the {@code javax.net.ssl.trustStore} of your
- * choice).
+ * choice), or an {@link SSLContext} of its own passed to
+ * {@link #connect(URI, WebSocketHttpHeaders, StompHeaders, SSLContext, Duration)}.
  *
  * @author Entanglement
  */
