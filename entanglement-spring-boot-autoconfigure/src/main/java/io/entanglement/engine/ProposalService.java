@@ -273,14 +273,20 @@ final class ProposalService {
 			.whenComplete((upstream, failure) -> {
 				timeout.cancel(false);
 				if (transition != null) {
-					// The transition is shown here only; it ends with the owner's answer.
+					// Here the transition ends with the owner's answer; upstream, the
+					// commit
+					// ends it.
 					this.transitions.ended(transition, (upstream != null && upstream.isAccepted())
 							? TransitionService.Reason.COMMITTED : TransitionService.Reason.REJECTED);
 				}
 				if (upstream != null) {
+					SyncChange conflicting = upstream.current();
+					if (conflicting != null) {
+						conflicting = new SyncChange(conflicting.op(), current.key(), conflicting.owner(),
+								conflicting.version(), conflicting.state());
+					}
 					reply.complete(new ProposalReply(proposal.requestId(), upstream.status(), upstream.id(),
-							upstream.version(), upstream.code(), upstream.message(), upstream.current(),
-							upstream.result()));
+							upstream.version(), upstream.code(), upstream.message(), conflicting, upstream.result()));
 				}
 				else {
 					reply.complete(ProposalReply.rejected(proposal.requestId(), new OwnerUnreachableException(
