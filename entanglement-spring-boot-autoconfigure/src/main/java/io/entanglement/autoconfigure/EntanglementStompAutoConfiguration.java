@@ -9,6 +9,7 @@ import io.entanglement.security.CookieSessionCsrfChannelInterceptor;
 import io.entanglement.security.CsrfTokenEndpoint;
 import io.entanglement.security.HandshakeCredentialsInterceptor;
 import io.entanglement.stomp.StompDestinationGuard;
+import io.entanglement.stomp.StompSessionBudget;
 import io.entanglement.stomp.StompOwnerChannel;
 import io.entanglement.stomp.StompProposalHandler;
 import io.entanglement.stomp.StompReplies;
@@ -112,6 +113,7 @@ public final class EntanglementStompAutoConfiguration {
 		if (properties.getStomp().isRestrictDestinations()) {
 			inbound.add(new StompDestinationGuard(replies));
 		}
+		inbound.add(new StompSessionBudget());
 		return new EntanglementStompConfigurer(properties.getStomp(), sessions, inbound, handshake);
 	}
 

@@ -82,26 +82,7 @@ public final class StompDestinationGuard implements ChannelInterceptor {
 					+ SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
 			return null;
 		}
-		String rate = nativeHeader(message, StompSubscriptionHandler.MAX_BYTES_PER_SECOND_HEADER);
-		if (rate != null) {
-			if (rate.matches("[1-9][0-9]{0,17}")) {
-				attributes.put(StompSubscriptionHandler.MAX_BYTES_PER_SECOND_ATTRIBUTE, Long.parseLong(rate));
-			}
-			else {
-				logger.debug("Ignored an invalid " + StompSubscriptionHandler.MAX_BYTES_PER_SECOND_HEADER
-						+ " header on session " + SimpMessageHeaderAccessor.getSessionId(message.getHeaders()));
-			}
-		}
 		return message;
-	}
-
-	private static @Nullable String nativeHeader(Message<?> message, String name) {
-		Object nativeHeaders = message.getHeaders().get(NativeMessageHeaderAccessor.NATIVE_HEADERS);
-		if (nativeHeaders instanceof Map<?, ?> map && map.get(name) instanceof java.util.List<?> values
-				&& !values.isEmpty()) {
-			return String.valueOf(values.get(0));
-		}
-		return null;
 	}
 
 	private @Nullable Message<?> subscribe(Message<?> message) {
