@@ -147,4 +147,21 @@ public interface SyncStore {
 	 */
 	SyncChange apply(StoreWrite write);
 
+	/**
+	 * Store the state of objects as an upstream peer sent it: the next hop toward their
+	 * owners has approved it, so each object keeps the owner and the version it has
+	 * upstream (no local version increment). An upsert creates or replaces the object, a
+	 * delete removes it; each change is published the way every change of this store is
+	 * published. Changes that are not newer than what the store holds are skipped.
+	 * <p>
+	 * Only stores that can hold objects of other owners, under ids chosen elsewhere, can
+	 * mirror: the default refuses.
+	 * @param changes the changes, in order, at most one per object
+	 * @return the changes applied
+	 * @throws UnsupportedOperationException if this store cannot mirror
+	 */
+	default List<SyncChange> mirror(List<SyncChange> changes) {
+		throw new UnsupportedOperationException("Type '" + type() + "' cannot be mirrored from a peer");
+	}
+
 }

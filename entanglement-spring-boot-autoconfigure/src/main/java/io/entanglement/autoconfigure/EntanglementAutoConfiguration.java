@@ -15,10 +15,12 @@ import io.entanglement.engine.CompositeSyncPolicy;
 import io.entanglement.engine.ChangeEncoder;
 import io.entanglement.engine.ChangeLog;
 import io.entanglement.engine.LabelAccessControl;
+import io.entanglement.engine.PeerState;
 import io.entanglement.engine.SyncManager;
 import io.entanglement.engine.SyncSettings;
 import io.entanglement.jdbc.JdbcAccessChanges;
 import io.entanglement.jdbc.JdbcChangeLog;
+import io.entanglement.jdbc.JdbcPeerState;
 import io.entanglement.jdbc.JdbcChangeLogMigration;
 import io.entanglement.security.SpringSecurityAuthorities;
 import org.flywaydb.core.Flyway;
@@ -60,8 +62,17 @@ public final class EntanglementAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	PeerState peerState(DataSource dataSource, ObjectProvider<JdbcChangeLogMigration> migration) {
+		migration.ifAvailable((m) -> {
+		});
+		return new JdbcPeerState(dataSource);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	SyncManager syncManager(ObjectProvider<SyncPolicy> policies, MandatoryAccessControl mandatoryAccessControl,
-			ChangeLog changeLog, ObjectProvider<JsonMapper> jsonMapper, EntanglementProperties properties) {
+			ChangeLog changeLog, ObjectProvider<JsonMapper> jsonMapper, EntanglementProperties properties,
+			ObjectProvider<PeerState> peerState) {
 		EntanglementProperties.Session session = properties.getSession();
 		SyncSettings settings = new SyncSettings(session.getFlushInterval(), session.getMaxBytesPerSecond().toBytes(),
 				session.getMaxPending(), (int) session.getMaxWriteSize().toBytes(),
@@ -73,7 +84,9 @@ public final class EntanglementAutoConfiguration {
 		// Mandatory access control first, then every policy in order; none overrides
 		// another.
 		SyncPolicy policy = new CompositeSyncPolicy(policies.orderedStream().toList());
-		return new SyncManager(policy, mandatoryAccessControl, changeLog, encoder, settings);
+		SyncManager manager = new SyncManager(policy, mandatoryAccessControl, changeLog, encoder, settings);
+		peerState.ifAvailable(manager::peerState);
+		return manager;
 	}
 
 	/**

@@ -1,10 +1,13 @@
 package io.entanglement.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.entanglement.peer.PeerSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -40,6 +43,13 @@ public class EntanglementProperties {
 	private final Transitions transitions = new Transitions();
 
 	private final Security security = new Security();
+
+	/**
+	 * Upstream nodes this node is a peer of: it mirrors their chosen types into its own
+	 * stores, re-publishes them to its own clients and forwards proposals for their
+	 * objects to them.
+	 */
+	private List<Peer> peers = new ArrayList<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -83,6 +93,183 @@ public class EntanglementProperties {
 
 	public Security getSecurity() {
 		return this.security;
+	}
+
+	public List<Peer> getPeers() {
+		return this.peers;
+	}
+
+	public void setPeers(List<Peer> peers) {
+		this.peers = peers;
+	}
+
+	/**
+	 * One upstream node this node is a peer of.
+	 */
+	public static class Peer {
+
+		/**
+		 * Name of the peer, under which its resume tokens and the routes of the objects
+		 * learned from it are kept.
+		 */
+		private String name;
+
+		/**
+		 * STOMP endpoint of the peer, such as 'wss://hub.example.com/entanglement'.
+		 */
+		private URI url;
+
+		/**
+		 * User name for HTTP Basic authentication of the link's handshake.
+		 */
+		private String username;
+
+		/**
+		 * Password for HTTP Basic authentication of the link's handshake.
+		 */
+		private String password;
+
+		/**
+		 * Bearer token for the link's handshake, instead of a user name and password.
+		 */
+		private String token;
+
+		/**
+		 * Types to mirror from the peer.
+		 */
+		private List<String> types = new ArrayList<>();
+
+		/**
+		 * Subscription filter of each mirrored type: equality on attributes, such as
+		 * 'filters.location.team=red'.
+		 */
+		private Map<String, Map<String, String>> filters = new LinkedHashMap<>();
+
+		/**
+		 * Byte budget per second the link asks the peer for, below the peer's own cap.
+		 * Zero for the peer's cap.
+		 */
+		private DataSize maxBytesPerSecond = DataSize.ofBytes(0);
+
+		/**
+		 * How often the link is connected again while it is down.
+		 */
+		private Duration reconnectInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Whether the link runs. A disabled peer is removed at startup, as 'on-removal'
+		 * says.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * What happens to the objects mirrored from the peer when it is removed: kept
+		 * read-only, or deleted.
+		 */
+		private PeerSettings.Removal onRemoval = PeerSettings.Removal.KEEP;
+
+		/**
+		 * SSL bundle of a 'wss://' link, such as one whose trust store holds only the
+		 * peer's certificate.
+		 */
+		private String sslBundle;
+
+		public String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public URI getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(URI url) {
+			this.url = url;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public String getToken() {
+			return this.token;
+		}
+
+		public void setToken(String token) {
+			this.token = token;
+		}
+
+		public List<String> getTypes() {
+			return this.types;
+		}
+
+		public void setTypes(List<String> types) {
+			this.types = types;
+		}
+
+		public Map<String, Map<String, String>> getFilters() {
+			return this.filters;
+		}
+
+		public void setFilters(Map<String, Map<String, String>> filters) {
+			this.filters = filters;
+		}
+
+		public DataSize getMaxBytesPerSecond() {
+			return this.maxBytesPerSecond;
+		}
+
+		public void setMaxBytesPerSecond(DataSize maxBytesPerSecond) {
+			this.maxBytesPerSecond = maxBytesPerSecond;
+		}
+
+		public Duration getReconnectInterval() {
+			return this.reconnectInterval;
+		}
+
+		public void setReconnectInterval(Duration reconnectInterval) {
+			this.reconnectInterval = reconnectInterval;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public PeerSettings.Removal getOnRemoval() {
+			return this.onRemoval;
+		}
+
+		public void setOnRemoval(PeerSettings.Removal onRemoval) {
+			this.onRemoval = onRemoval;
+		}
+
 	}
 
 	/**

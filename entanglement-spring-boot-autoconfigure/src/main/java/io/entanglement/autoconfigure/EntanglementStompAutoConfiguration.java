@@ -11,6 +11,7 @@ import io.entanglement.security.HandshakeCredentialsInterceptor;
 import io.entanglement.stomp.StompContainerBuffers;
 import io.entanglement.stomp.StompDestinationGuard;
 import io.entanglement.stomp.StompHandshakeHandler;
+import io.entanglement.stomp.StompSessionBudget;
 import io.entanglement.stomp.StompOwnerChannel;
 import io.entanglement.stomp.StompProposalHandler;
 import io.entanglement.stomp.StompReplies;
@@ -115,6 +116,7 @@ public final class EntanglementStompAutoConfiguration {
 		if (properties.getStomp().isRestrictDestinations()) {
 			inbound.add(new StompDestinationGuard(replies));
 		}
+		inbound.add(new StompSessionBudget());
 		return new EntanglementStompConfigurer(properties.getStomp(), sessions, inbound, handshake);
 	}
 

@@ -62,6 +62,10 @@ final class ProposalService {
 
 	private final Function<String, @Nullable SyncStore> stores;
 
+	private final Function<ObjectKey, @Nullable String> routes;
+
+	private volatile @Nullable UpstreamChannel upstreams;
+
 	private final SyncPolicy policy;
 
 	private final String nodeId;
@@ -82,9 +86,11 @@ final class ProposalService {
 
 	private final TransitionHooks transitions;
 
-	ProposalService(Function<String, @Nullable SyncStore> stores, SyncPolicy policy, String nodeId, Duration timeout,
-			ScheduledExecutorService scheduler, TransitionHooks transitions) {
+	ProposalService(Function<String, @Nullable SyncStore> stores, Function<ObjectKey, @Nullable String> routes,
+			SyncPolicy policy, String nodeId, Duration timeout, ScheduledExecutorService scheduler,
+			TransitionHooks transitions) {
 		this.stores = stores;
+		this.routes = routes;
 		this.transitions = transitions;
 		this.policy = policy;
 		this.nodeId = nodeId;
@@ -96,6 +102,10 @@ final class ProposalService {
 
 	void owners(OwnerChannel owners) {
 		this.owners = owners;
+	}
+
+	void upstreams(UpstreamChannel upstreams) {
+		this.upstreams = upstreams;
 	}
 
 	CompletableFuture<ProposalReply> propose(SyncViewer proposer, Proposal proposal) {
@@ -163,6 +173,13 @@ final class ProposalService {
 				throw new ForbiddenException("You may not change " + current.key());
 			}
 			checkBase(current, proposal.baseVersion());
+			String peer = this.routes.apply(current.key());
+			if (peer != null) {
+				// Mirrored: the owner is upstream, whoever it is, and the next hop
+				// decides.
+				forwardUpstream(peer, proposal, current, transition, reply);
+				return;
+			}
 			String owner = current.owner();
 			if (owner == null || owner.equals(this.nodeId) || owner.equals(proposer.name())) {
 				reply.complete(
@@ -231,6 +248,51 @@ final class ProposalService {
 				TimeUnit.MILLISECONDS);
 		channel.send(owner, new OwnerRequest(requestId, proposal.type(), current.key().id(), proposer.name(),
 				proposal.baseVersion(), proposal.state(), proposal.delete()));
+	}
+
+	/**
+	 * Send a proposal for a mirrored object to the peer it was learned from, and relay
+	 * that peer's reply (or a timeout) to the proposer under the proposer's request id.
+	 */
+	private void forwardUpstream(String peer, Proposal proposal, SyncChange current,
+			TransitionService.@Nullable Transition transition, CompletableFuture<ProposalReply> reply) {
+		UpstreamChannel channel = this.upstreams;
+		if (channel == null || !channel.isConnected(peer)) {
+			throw new OwnerUnreachableException("The owner of " + current.key() + " is reached through peer '" + peer
+					+ "', which is not connected");
+		}
+		ScheduledFuture<?> timeout = this.scheduler.schedule(
+				() -> reply.complete(ProposalReply.rejected(proposal.requestId(),
+						new ProposalTimeoutException(
+								"The owner did not answer within " + this.timeout.toMillis() + " ms"))),
+				this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		channel
+			.propose(peer,
+					new Proposal(proposal.requestId(), proposal.type(), proposal.id(), proposal.baseVersion(),
+							proposal.state(), proposal.delete()))
+			.whenComplete((upstream, failure) -> {
+				timeout.cancel(false);
+				if (transition != null) {
+					// Here the transition ends with the owner's answer; upstream, the
+					// commit
+					// ends it.
+					this.transitions.ended(transition, (upstream != null && upstream.isAccepted())
+							? TransitionService.Reason.COMMITTED : TransitionService.Reason.REJECTED);
+				}
+				if (upstream != null) {
+					SyncChange conflicting = upstream.current();
+					if (conflicting != null) {
+						conflicting = new SyncChange(conflicting.op(), current.key(), conflicting.owner(),
+								conflicting.version(), conflicting.state());
+					}
+					reply.complete(new ProposalReply(proposal.requestId(), upstream.status(), upstream.id(),
+							upstream.version(), upstream.code(), upstream.message(), conflicting, upstream.result()));
+				}
+				else {
+					reply.complete(ProposalReply.rejected(proposal.requestId(), new OwnerUnreachableException(
+							"The link to peer '" + peer + "' closed before the owner answered")));
+				}
+			});
 	}
 
 	private void expire(String requestId, Forwarded request) {

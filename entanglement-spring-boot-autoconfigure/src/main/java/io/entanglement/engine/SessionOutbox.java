@@ -57,11 +57,15 @@ public final class SessionOutbox {
 
 	private long allowanceNanos;
 
-	SessionOutbox(SyncManager manager, SyncViewer viewer, SessionTransport transport) {
+	/** This session's byte budget per second, zero for none. */
+	private final long maxBytesPerSecond;
+
+	SessionOutbox(SyncManager manager, SyncViewer viewer, SessionTransport transport, long maxBytesPerSecond) {
 		this.manager = manager;
 		this.viewer = viewer;
 		this.transport = transport;
-		this.allowance = manager.settings().maxBytesPerSecond();
+		this.maxBytesPerSecond = maxBytesPerSecond;
+		this.allowance = maxBytesPerSecond;
 		this.allowanceNanos = System.nanoTime();
 	}
 
@@ -75,6 +79,15 @@ public final class SessionOutbox {
 	 */
 	public SyncViewer viewer() {
 		return this.viewer;
+	}
+
+	/**
+	 * This session's byte budget per second: the node's cap, or the lower one the client
+	 * asked for.
+	 * @return bytes per second, zero for no budget
+	 */
+	public long maxBytesPerSecond() {
+		return this.maxBytesPerSecond;
 	}
 
 	/**
@@ -217,7 +230,7 @@ public final class SessionOutbox {
 	}
 
 	private long budgetDelay() {
-		long rate = this.manager.settings().maxBytesPerSecond();
+		long rate = this.maxBytesPerSecond;
 		if (rate <= 0) {
 			return 0;
 		}
@@ -315,7 +328,7 @@ public final class SessionOutbox {
 	}
 
 	private List<SyncFrame> drainLocked() {
-		long rate = this.manager.settings().maxBytesPerSecond();
+		long rate = this.maxBytesPerSecond;
 		int maxWrite = this.manager.settings().maxWriteBytes();
 		int budget = (rate > 0) ? (int) Math.min(maxWrite, Math.max(1, this.allowance)) : maxWrite;
 		List<SyncFrame> frames = new ArrayList<>(2);

@@ -113,6 +113,10 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private volatile @Nullable SessionNotices notices;
 
+	private volatile PeerState peers = new MemoryPeerState();
+
+	private volatile @Nullable UpstreamChannel upstreams;
+
 	/**
 	 * Create a manager.
 	 * @param policy decides who sees what
@@ -153,8 +157,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				threads("entanglement-scheduler-", true), new ThreadPoolExecutor.DiscardPolicy());
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
-		this.proposals = new ProposalService(this::store, this.policy, settings.nodeId(), settings.proposalTimeout(),
-				this.scheduler, new ProposalService.TransitionHooks() {
+		this.proposals = new ProposalService(this::store, this::mirroredFrom, this.policy, settings.nodeId(),
+				settings.proposalTimeout(), this.scheduler, new ProposalService.TransitionHooks() {
 
 					@Override
 					public TransitionService.@Nullable Transition active(ObjectKey key, String id,
@@ -522,6 +526,42 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				new Proposal(transitionId, typeName, id, null, state, false, transitionId))) {
 			throw new ForbiddenException("You may not change " + current.key());
 		}
+		show(type, current, initiator, transitionId, state);
+		String peer = mirroredFrom(current.key());
+		UpstreamChannel channel = this.upstreams;
+		if (peer != null && channel != null) {
+			// Shown upstream too, as the link's: viewers of the owner's node see it.
+			channel.transition(peer, typeName, id, transitionId, state);
+		}
+	}
+
+	/**
+	 * Show this node's viewers a transition in progress at an upstream peer, on an object
+	 * mirrored from it. The upstream checked the initiator's right to make it; this
+	 * node's policy still decides who sees it.
+	 * @param initiator the upstream initiator, as a viewer of this node that is no
+	 * session of it
+	 * @param typeName the type name
+	 * @param id the object id
+	 * @param transitionId the transition id
+	 * @param state the attributes shown over the object
+	 * @throws SyncException if the type or object is unknown here
+	 */
+	public void mirrorTransition(SyncViewer initiator, String typeName, String id, String transitionId,
+			Map<String, @Nullable Object> state) {
+		SyncType type = this.types.get(typeName);
+		if (type == null) {
+			throw new UnknownTypeException(typeName);
+		}
+		SyncChange current = type.store().find(id);
+		if (current == null || mirroredFrom(current.key()) == null) {
+			throw new NotFoundException("No mirrored " + typeName + " '" + id + "'");
+		}
+		show(type, current, initiator, transitionId, state);
+	}
+
+	private void show(SyncType type, SyncChange current, SyncViewer initiator, String transitionId,
+			Map<String, @Nullable Object> state) {
 		TransitionService.Transition replaced = this.transitions.update(current.key(), transitionId, initiator, state,
 				current);
 		if (replaced != null) {
@@ -561,6 +601,25 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return whether the transition was in progress
 	 */
 	public boolean endTransition(SyncViewer initiator, String typeName, String id, String transitionId) {
+		boolean ended = endMirroredTransition(initiator, typeName, id, transitionId);
+		String peer = mirroredFrom(new ObjectKey(typeName, id));
+		UpstreamChannel channel = this.upstreams;
+		if (ended && peer != null && channel != null) {
+			channel.endTransition(peer, typeName, id, transitionId);
+		}
+		return ended;
+	}
+
+	/**
+	 * End a transition shown through {@link #mirrorTransition}: the upstream initiator
+	 * let go of it.
+	 * @param initiator the upstream initiator, as given to {@link #mirrorTransition}
+	 * @param typeName the type name
+	 * @param id the object id
+	 * @param transitionId the transition id
+	 * @return whether the transition was in progress
+	 */
+	public boolean endMirroredTransition(SyncViewer initiator, String typeName, String id, String transitionId) {
 		TransitionService.Transition transition = this.transitions.find(new ObjectKey(typeName, id), transitionId,
 				initiator);
 		if (transition == null || !this.transitions.end(transition)) {
@@ -712,6 +771,134 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		this.proposals.owners(owners);
 	}
 
+	/**
+	 * Connect the channel that reaches upstream peers, so proposals for mirrored objects
+	 * are forwarded toward their owners.
+	 * @param upstreams the channel
+	 */
+	public void upstreams(UpstreamChannel upstreams) {
+		this.upstreams = upstreams;
+		this.proposals.upstreams(upstreams);
+	}
+
+	// -- Peers --------------------------------------------------------------------------
+
+	/**
+	 * Use the given memory of upstream peers (routes and resume tokens).
+	 * @param peers the peer state
+	 */
+	public void peerState(PeerState peers) {
+		this.peers = peers;
+	}
+
+	/**
+	 * The memory of upstream peers.
+	 * @return the peer state
+	 */
+	public PeerState peerState() {
+		return this.peers;
+	}
+
+	/**
+	 * The upstream peer an object is mirrored from: its next hop toward the owner.
+	 * @param key the object
+	 * @return the peer name, or {@code null} if this node holds the object's
+	 * authoritative state (or does not hold it)
+	 */
+	public @Nullable String mirroredFrom(ObjectKey key) {
+		return this.peers.route(key);
+	}
+
+	/**
+	 * Mirror changes an upstream peer sent. A change is accepted only from the next hop
+	 * toward the object's owner: the peer the object was first learned from. An object
+	 * this node owns, or holds without having learned it from a peer, is never
+	 * overwritten. Accepted changes are stored with their upstream owner and version and
+	 * published to this node's subscribers under this node's policy.
+	 * @param peer the peer the changes came from
+	 * @param typeName the type name
+	 * @param changes upserts and deletes, at most one per object
+	 * @return the changes applied
+	 * @throws UnknownTypeException if the type is not synchronized here
+	 */
+	public List<SyncChange> mirror(String peer, String typeName, List<SyncChange> changes) {
+		SyncStore store = store(typeName);
+		if (store == null) {
+			throw new UnknownTypeException(typeName);
+		}
+		List<SyncChange> accepted = new ArrayList<>(changes.size());
+		for (SyncChange change : changes) {
+			if (accepts(peer, store, change)) {
+				accepted.add(change);
+			}
+		}
+		return accepted.isEmpty() ? List.of() : store.mirror(accepted);
+	}
+
+	private boolean accepts(String peer, SyncStore store, SyncChange change) {
+		ObjectKey key = change.key();
+		// In a ring, every object comes back around to where it started: refusing it is
+		// routine, hence debug.
+		if (change.op() == SyncChange.Op.UPSERT && this.settings.nodeId().equals(change.owner())) {
+			refused(key, peer, "this node owns it");
+			return false;
+		}
+		String route = this.peers.route(key);
+		if (route == null) {
+			if (store.find(key.id()) != null) {
+				refused(key, peer, "this node holds its authoritative state");
+				return false;
+			}
+			if (change.op() != SyncChange.Op.UPSERT) {
+				return false;
+			}
+			route = this.peers.claim(key, peer);
+		}
+		if (!route.equals(peer)) {
+			refused(key, peer, "it is learned from '" + route + "'");
+			return false;
+		}
+		return true;
+	}
+
+	private void refused(ObjectKey key, String peer, String reason) {
+		this.metrics.refusedFromPeers.increment();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Refused " + key + " from peer '" + peer + "': " + reason);
+		}
+	}
+
+	/**
+	 * Delete the mirrored objects of a type learned from a peer, except the given ones:
+	 * after a reset from the peer, what its new snapshot did not contain is gone.
+	 * @param peer the peer name
+	 * @param typeName the type name, or {@code null} for every type
+	 * @param keep the ids to keep
+	 * @return the objects deleted
+	 */
+	public int clearMirrored(String peer, @Nullable String typeName, Set<String> keep) {
+		Map<String, List<SyncChange>> deletes = new java.util.LinkedHashMap<>();
+		for (ObjectKey key : this.peers.routed(peer)) {
+			if ((typeName != null && !typeName.equals(key.type())) || keep.contains(key.id())) {
+				continue;
+			}
+			SyncStore store = store(key.type());
+			SyncChange current = (store != null) ? store.find(key.id()) : null;
+			if (current != null) {
+				deletes.computeIfAbsent(key.type(), (type) -> new ArrayList<>())
+					.add(SyncChange.delete(key, current.version() + 1));
+			}
+		}
+		int deleted = 0;
+		for (Map.Entry<String, List<SyncChange>> entry : deletes.entrySet()) {
+			SyncStore store = store(entry.getKey());
+			if (store != null) {
+				deleted += store.mirror(entry.getValue()).size();
+			}
+		}
+		return deleted;
+	}
+
 	private @Nullable String labelAttribute(String type) {
 		SyncStore store = store(type);
 		return (store != null) ? store.labelAttribute() : null;
@@ -736,7 +923,23 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return the outbox
 	 */
 	public SessionOutbox open(SyncViewer viewer, SessionTransport transport) {
-		SessionOutbox outbox = new SessionOutbox(this, viewer, transport);
+		return open(viewer, transport, 0);
+	}
+
+	/**
+	 * Open the outbox of a new connection that asked for a byte budget of its own: a
+	 * client on a thin link (a peer, say) may lower the node's cap for its session, never
+	 * raise it.
+	 * @param viewer the connection
+	 * @param transport how to write to it
+	 * @param requestedBytesPerSecond the budget the client asked for, zero for none
+	 * @return the outbox
+	 */
+	public SessionOutbox open(SyncViewer viewer, SessionTransport transport, long requestedBytesPerSecond) {
+		long cap = this.settings.maxBytesPerSecond();
+		long rate = (requestedBytesPerSecond <= 0) ? cap
+				: (cap <= 0) ? requestedBytesPerSecond : Math.min(cap, requestedBytesPerSecond);
+		SessionOutbox outbox = new SessionOutbox(this, viewer, transport, rate);
 		this.outboxes.put(outbox, Boolean.TRUE);
 		return outbox;
 	}

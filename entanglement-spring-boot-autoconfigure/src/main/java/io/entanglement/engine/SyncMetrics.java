@@ -30,6 +30,8 @@ public final class SyncMetrics {
 
 	final LongAdder denied = new LongAdder();
 
+	final LongAdder refusedFromPeers = new LongAdder();
+
 	private final Map<String, LongAdder> proposals = new ConcurrentHashMap<>();
 
 	void recordProposal(String outcome) {
@@ -107,6 +109,16 @@ public final class SyncMetrics {
 	 */
 	public long denied() {
 		return this.denied.sum();
+	}
+
+	/**
+	 * Changes from upstream peers that were refused: objects this node owns or holds
+	 * authoritatively, or that it learned from another peer (in a ring, every object
+	 * comes back to where it started and is refused there).
+	 * @return the count
+	 */
+	public long refusedFromPeers() {
+		return this.refusedFromPeers.sum();
 	}
 
 	/**

@@ -8,7 +8,13 @@ import io.entanglement.Entangled;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.event.service.spi.EventListenerRegistry;
+import org.hibernate.event.spi.DeleteContext;
+import org.hibernate.event.spi.DeleteEvent;
+import org.hibernate.event.spi.DeleteEventListener;
 import org.hibernate.event.spi.EventType;
+import org.hibernate.event.spi.MergeContext;
+import org.hibernate.event.spi.MergeEvent;
+import org.hibernate.event.spi.MergeEventListener;
 import org.hibernate.event.spi.PostDeleteEvent;
 import org.hibernate.event.spi.PostDeleteEventListener;
 import org.hibernate.event.spi.PostInsertEvent;
@@ -81,14 +87,19 @@ public final class EntangledRepositoryPostProcessor implements BeanPostProcessor
 		listeners.appendListeners(EventType.POST_INSERT, lazy);
 		listeners.appendListeners(EventType.POST_UPDATE, lazy);
 		listeners.appendListeners(EventType.POST_DELETE, lazy);
+		// Before Hibernate merges or removes an entity: writing a mirrored object fails
+		// at
+		// the call that writes it, not later at the commit.
+		listeners.prependListeners(EventType.MERGE, lazy);
+		listeners.prependListeners(EventType.DELETE, lazy);
 		this.types.entityManagerFactory(emf);
 	}
 
 	/**
 	 * Resolves the capture bean at the first event, after the context has it.
 	 */
-	private static final class LazyCapture
-			implements PostInsertEventListener, PostUpdateEventListener, PostDeleteEventListener {
+	private static final class LazyCapture implements PostInsertEventListener, PostUpdateEventListener,
+			PostDeleteEventListener, MergeEventListener, DeleteEventListener {
 
 		private final ObjectProvider<JpaChangeCapture> provider;
 
@@ -120,6 +131,26 @@ public final class EntangledRepositoryPostProcessor implements BeanPostProcessor
 		@Override
 		public void onPostDelete(PostDeleteEvent event) {
 			capture().onPostDelete(event);
+		}
+
+		@Override
+		public void onMerge(MergeEvent event) {
+			capture().checkWrite(event.getOriginal());
+		}
+
+		@Override
+		public void onMerge(MergeEvent event, MergeContext copiedAlready) {
+			capture().checkWrite(event.getOriginal());
+		}
+
+		@Override
+		public void onDelete(DeleteEvent event) {
+			capture().checkWrite(event.getObject());
+		}
+
+		@Override
+		public void onDelete(DeleteEvent event, DeleteContext transientEntities) {
+			capture().checkWrite(event.getObject());
 		}
 
 		@Override

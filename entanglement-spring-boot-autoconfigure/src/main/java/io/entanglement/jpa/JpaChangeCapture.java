@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import io.entanglement.MirroredObjectException;
 import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
 import io.entanglement.engine.ChangeLog;
@@ -15,6 +16,7 @@ import io.entanglement.engine.CommitTicket;
 import io.entanglement.engine.SyncManager;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.hibernate.Hibernate;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.engine.spi.TransactionCompletionCallbacks.AfterCompletionCallback;
 import org.hibernate.engine.spi.TransactionCompletionCallbacks.BeforeCompletionCallback;
@@ -83,10 +85,39 @@ public final class JpaChangeCapture
 		return false;
 	}
 
+	/**
+	 * Refuse a write of a mirrored object by local code: its owner decides its state.
+	 * @param entity the entity about to be merged or removed
+	 * @throws MirroredObjectException if the entity is a mirrored object
+	 */
+	void checkWrite(@Nullable Object entity) {
+		if (entity == null || JpaSyncStore.mirroring.get() != null) {
+			return;
+		}
+		JpaSyncStore store = this.types.store(Hibernate.getClass(entity));
+		Object id = (store != null) ? store.model().idOf(entity) : null;
+		if (store == null || id == null) {
+			return;
+		}
+		ObjectKey key = store.model().keyOf(id);
+		String peer = this.manager.mirroredFrom(key);
+		if (peer != null) {
+			throw new MirroredObjectException(key, peer);
+		}
+	}
+
 	private void capture(AbstractPostDatabaseOperationEvent event, Kind kind, Object @Nullable [] before) {
 		JpaSyncStore store = this.types.store(event.getPersister().getMappedClass());
 		if (store == null) {
 			return;
+		}
+		if (JpaSyncStore.mirroring.get() == null) {
+			ObjectKey key = store.model().keyOf(event.getId());
+			String peer = this.manager.mirroredFrom(key);
+			if (peer != null) {
+				// The owner decides: failing the write rolls the transaction back.
+				throw new MirroredObjectException(key, peer);
+			}
 		}
 		SharedSessionContractImplementor session = event.getSession();
 		TransactionCapture capture = this.captures.computeIfAbsent(session, this::begin);

@@ -143,6 +143,13 @@ final class JpaEntityModel {
 		return this.properties.keySet();
 	}
 
+	/**
+	 * The entity's id, or {@code null} if it has none yet.
+	 */
+	@Nullable Object idOf(Object entity) {
+		return this.units.getIdentifier(entity);
+	}
+
 	ObjectKey keyOf(Object id) {
 		return new ObjectKey(this.type, String.valueOf(id));
 	}
@@ -188,6 +195,60 @@ final class JpaEntityModel {
 			}
 		}
 		return entity;
+	}
+
+	/**
+	 * A new, empty entity with the given id, for an object learned from a peer.
+	 */
+	Object instantiate(Object id) {
+		if (this.generatedId) {
+			throw new IllegalStateException("Type '" + this.type + "' cannot be mirrored from a peer: the database "
+					+ "generates the ids of " + this.entityClass.getName() + ", and ids must be the same on every node "
+					+ "(use an application-assigned UUID or string id)");
+		}
+		Object entity;
+		try {
+			entity = BeanUtils.instantiateClass(ReflectionUtils.accessibleConstructor(this.entityClass));
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException(this.entityClass.getName() + " has no no-argument constructor", ex);
+		}
+		write(this.idAttribute.getJavaMember(), entity, id);
+		return entity;
+	}
+
+	String versionName() {
+		return this.versionName;
+	}
+
+	/**
+	 * Set the version an object has upstream, on an entity the persistence context no
+	 * longer manages.
+	 */
+	void setVersion(Object entity, long version) {
+		Object value = versionValue(version);
+		if (this.version instanceof Field field) {
+			ReflectionUtils.makeAccessible(field);
+			ReflectionUtils.setField(field, entity, value);
+		}
+		else {
+			write(this.version, entity, value);
+		}
+	}
+
+	/**
+	 * A version as the version attribute's type holds it.
+	 */
+	Object versionValue(long version) {
+		Class<?> type = (this.version instanceof Field field) ? field.getType()
+				: ((Method) this.version).getReturnType();
+		if (type == int.class || type == Integer.class) {
+			return (int) version;
+		}
+		if (type == short.class || type == Short.class) {
+			return (short) version;
+		}
+		return version;
 	}
 
 	void setOwner(Object entity, String owner) {

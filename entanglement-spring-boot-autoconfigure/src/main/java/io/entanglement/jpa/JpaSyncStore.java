@@ -32,6 +32,12 @@ final class JpaSyncStore implements SyncStore {
 
 	private static final int ID_BATCH = 500;
 
+	/**
+	 * Set while this store mirrors changes from a peer: the only writes of mirrored rows
+	 * the change capture lets through.
+	 */
+	static final ThreadLocal<Boolean> mirroring = new ThreadLocal<>();
+
 	private final JpaEntityModel model;
 
 	private final EntityManagerFactory entityManagerFactory;
@@ -220,6 +226,82 @@ final class JpaSyncStore implements SyncStore {
 		}
 		em.flush();
 		return this.model.toChange(entity, this.nodeId.get());
+	}
+
+	@Override
+	public List<SyncChange> mirror(List<SyncChange> changes) {
+		EntityManager em = this.entityManagerFactory.createEntityManager();
+		mirroring.set(Boolean.TRUE);
+		try {
+			EntityTransaction transaction = em.getTransaction();
+			transaction.begin();
+			try {
+				List<SyncChange> applied = new ArrayList<>(changes.size());
+				for (SyncChange change : changes) {
+					if (mirror(em, change)) {
+						applied.add(change);
+					}
+				}
+				transaction.commit();
+				return applied;
+			}
+			finally {
+				if (transaction.isActive()) {
+					transaction.rollback();
+				}
+			}
+		}
+		finally {
+			mirroring.remove();
+			em.close();
+		}
+	}
+
+	/**
+	 * Store one object as upstream has it. Hibernate writes the row and increments its
+	 * version as usual; the row is then detached and its version set to the upstream one
+	 * with a bulk update, which Hibernate neither increments nor checks, so the change
+	 * capture numbers the object at its upstream version.
+	 */
+	private boolean mirror(EntityManager em, SyncChange change) {
+		Object id = this.model.parseId(change.key().id());
+		Object entity = em.find(this.model.entityClass(), id);
+		if (change.op() != SyncChange.Op.UPSERT) {
+			if (entity == null || this.model.versionOf(entity) >= change.version()) {
+				return false;
+			}
+			em.remove(entity);
+			em.flush();
+			// The capture numbers a delete one past the entity's version.
+			this.model.setVersion(entity, change.version() - 1);
+			return true;
+		}
+		boolean created = entity == null;
+		if (!created && this.model.versionOf(entity) >= change.version()) {
+			return false;
+		}
+		if (created) {
+			entity = this.model.instantiate(id);
+		}
+		if (change.owner() != null) {
+			this.model.setOwner(entity, change.owner());
+		}
+		JsonMapper mapper = this.jsonMapper.get();
+		EntityManager references = em;
+		this.model.apply(entity, change.state(), (value, type) -> mapper.convertValue(value, type),
+				(type, value) -> references.getReference(type, referenceId(references, type, value)));
+		if (created) {
+			em.persist(entity);
+		}
+		em.flush();
+		em.detach(entity);
+		em.createQuery("update " + this.model.entityName() + " e set e." + this.model.versionName()
+				+ " = :version where e." + this.model.idName() + " = :id")
+			.setParameter("version", this.model.versionValue(change.version()))
+			.setParameter("id", id)
+			.executeUpdate();
+		this.model.setVersion(entity, change.version());
+		return true;
 	}
 
 	private Object referenceId(EntityManager em, Class<?> type, Object value) {

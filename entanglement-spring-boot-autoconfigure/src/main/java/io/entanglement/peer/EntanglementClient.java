@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -21,6 +22,8 @@ import io.entanglement.ProposalReply;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncException;
 import io.entanglement.engine.OwnerRequest;
+import javax.net.ssl.SSLContext;
+
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.WebSocketContainer;
 import org.apache.commons.logging.Log;
@@ -58,7 +61,8 @@ import org.springframework.web.socket.messaging.WebSocketStompClient;
  *
  * TLS with a pinned certificate uses the standard JDK configuration of the WebSocket
  * container (a {@code wss://} URL and the {@code javax.net.ssl.trustStore} of your
- * choice).
+ * choice), or an {@link SSLContext} of its own passed to
+ * {@link #connect(URI, WebSocketHttpHeaders, StompHeaders, SSLContext, Duration)}.
  *
  * @author Entanglement
  */
@@ -83,6 +87,8 @@ public final class EntanglementClient implements AutoCloseable {
 	private final Map<String, Listener> subscriptions = new ConcurrentHashMap<>();
 
 	private volatile @Nullable Function<OwnerRequest, CompletableFuture<OwnerDecision>> requestHandler;
+
+	private final AtomicLong receivedBytes = new AtomicLong();
 
 	private EntanglementClient(StompSession session, WebSocketStompClient stompClient) {
 		this.session = session;
@@ -109,9 +115,45 @@ public final class EntanglementClient implements AutoCloseable {
 	 * @throws SyncException if the connection fails within the timeout
 	 */
 	public static EntanglementClient connect(URI url, WebSocketHttpHeaders headers, Duration timeout) {
+		return connect(url, headers, new StompHeaders(), timeout);
+	}
+
+	/**
+	 * Connect to a server with STOMP CONNECT headers of its own, such as
+	 * {@code entanglement-max-bytes-per-second} to ask for a byte budget below the
+	 * server's cap on a thin link.
+	 * @param url the STOMP endpoint
+	 * @param headers the handshake headers
+	 * @param connectHeaders the CONNECT frame's headers
+	 * @param timeout how long to wait for the connection
+	 * @return the connected client
+	 * @throws SyncException if the connection fails within the timeout
+	 */
+	public static EntanglementClient connect(URI url, WebSocketHttpHeaders headers, StompHeaders connectHeaders,
+			Duration timeout) {
+		return connect(url, headers, connectHeaders, null, timeout);
+	}
+
+	/**
+	 * Connect to a server over TLS with an SSL context of its own, such as one whose
+	 * trust store holds only the server's certificate (a pinned certificate).
+	 * @param url the STOMP endpoint, {@code wss://...}
+	 * @param headers the handshake headers
+	 * @param connectHeaders the CONNECT frame's headers
+	 * @param sslContext the SSL context, {@code null} for the JDK's default
+	 * @param timeout how long to wait for the connection
+	 * @return the connected client
+	 * @throws SyncException if the connection fails within the timeout
+	 */
+	public static EntanglementClient connect(URI url, WebSocketHttpHeaders headers, StompHeaders connectHeaders,
+			@Nullable SSLContext sslContext, Duration timeout) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setDefaultMaxTextMessageBufferSize(MAX_FRAME);
-		WebSocketStompClient stompClient = new WebSocketStompClient(new StandardWebSocketClient(container));
+		StandardWebSocketClient webSocketClient = new StandardWebSocketClient(container);
+		if (sslContext != null) {
+			webSocketClient.setSslContext(sslContext);
+		}
+		WebSocketStompClient stompClient = new WebSocketStompClient(webSocketClient);
 		stompClient.setMessageConverter(new ByteArrayMessageConverter() {
 
 			@Override
@@ -123,7 +165,7 @@ public final class EntanglementClient implements AutoCloseable {
 		stompClient.setInboundMessageSizeLimit(MAX_FRAME);
 		StompSession session;
 		try {
-			session = stompClient.connectAsync(url.toString(), headers, new StompHeaders(), new Handler())
+			session = stompClient.connectAsync(url.toString(), headers, connectHeaders, new Handler())
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (Exception ex) {
@@ -198,12 +240,43 @@ public final class EntanglementClient implements AutoCloseable {
 	}
 
 	/**
+	 * Show other viewers a change of an object while it is being made, or end the
+	 * transition. Nothing is stored; a proposal commits the change.
+	 * @param type the type name
+	 * @param id the object id
+	 * @param transitionId this client's id of the transition
+	 * @param state the attributes shown over the object, or {@code null} to end the
+	 * transition
+	 */
+	public void transition(String type, String id, String transitionId, @Nullable Map<String, ?> state) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("id", id);
+		body.put("transition", transitionId);
+		if (state != null) {
+			body.put("state", state);
+		}
+		else {
+			body.put("end", true);
+		}
+		send("/app/entanglement/" + type + "/transition", body);
+	}
+
+	/**
 	 * Answer proposals forwarded to objects this client's user owns. The handler's
 	 * decision is sent back to the server.
 	 * @param handler decides each request
 	 */
 	public void onRequest(Function<OwnerRequest, CompletableFuture<OwnerDecision>> handler) {
 		this.requestHandler = handler;
+	}
+
+	/**
+	 * The bytes of the message bodies received so far, over all subscriptions and
+	 * replies.
+	 * @return the byte count
+	 */
+	public long receivedBytes() {
+		return this.receivedBytes.get();
 	}
 
 	/**
@@ -339,7 +412,9 @@ public final class EntanglementClient implements AutoCloseable {
 			@Override
 			public void handleFrame(StompHeaders headers, @Nullable Object payload) {
 				try {
-					consumer.accept(headers, json.readTree((byte[]) payload));
+					byte[] body = (byte[]) payload;
+					EntanglementClient.this.receivedBytes.addAndGet(body.length);
+					consumer.accept(headers, json.readTree(body));
 				}
 				catch (RuntimeException ex) {
 					logger.error("Failed to handle a frame from " + headers.getDestination(), ex);
@@ -386,7 +461,8 @@ public final class EntanglementClient implements AutoCloseable {
 			List<Change> changes = new java.util.ArrayList<>();
 			for (JsonNode change : body.get("changes")) {
 				changes.add(new Change(text(change, "op", ""), text(change, "id", ""),
-						change.has("owner") ? change.get("owner").asString() : null,
+						change.has("owner") ? change.get("owner").asString()
+								: change.has("by") ? change.get("by").asString() : null,
 						change.has("version") ? change.get("version").asLong() : -1, state(change.get("state")),
 						change.has("transition") ? change.get("transition").asString() : null,
 						change.has("reason") ? change.get("reason").asString() : null));
@@ -403,7 +479,7 @@ public final class EntanglementClient implements AutoCloseable {
 	 * @param op {@code upsert}, {@code delete}, {@code forget}, {@code transition} or
 	 * {@code transition-end}
 	 * @param id the object id
-	 * @param owner the owner, for an upsert
+	 * @param owner the owner, for an upsert; the initiator, for a transition
 	 * @param version the version ({@code -1} where the operation carries none)
 	 * @param state the state of an upsert or a transition
 	 * @param transition the transition id, for transitions

@@ -44,6 +44,16 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 	 */
 	public static final String DELTA_HEADER = "entanglement-delta";
 
+	/**
+	 * The CONNECT header by which a client asks for a byte budget per second of its own,
+	 * below the node's cap.
+	 */
+	public static final String MAX_BYTES_PER_SECOND_HEADER = "entanglement-max-bytes-per-second";
+
+	/** The session attribute holding the budget a client asked for on CONNECT. */
+	static final String MAX_BYTES_PER_SECOND_ATTRIBUTE = StompSubscriptionHandler.class.getName()
+			+ ".MAX_BYTES_PER_SECOND";
+
 	private static final Log logger = LogFactory.getLog(StompSubscriptionHandler.class);
 
 	private final SyncManager manager;
@@ -99,7 +109,7 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 			if (subscriptionId == null) {
 				throw new InvalidRequestException("SUBSCRIBE needs an id header");
 			}
-			SessionOutbox outbox = outbox(sessionId, user);
+			SessionOutbox outbox = outbox(sessionId, user, requestedBytesPerSecond(headers));
 			if (outbox == null) {
 				return;
 			}
@@ -122,7 +132,12 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 		throw new InvalidRequestException("'" + DELTA_HEADER + "' must be 'true' or 'false'");
 	}
 
-	private @Nullable SessionOutbox outbox(String sessionId, @Nullable Principal user) {
+	private static long requestedBytesPerSecond(MessageHeaders headers) {
+		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(headers);
+		return (attributes != null && attributes.get(MAX_BYTES_PER_SECOND_ATTRIBUTE) instanceof Long rate) ? rate : 0;
+	}
+
+	private @Nullable SessionOutbox outbox(String sessionId, @Nullable Principal user, long requestedBytesPerSecond) {
 		SessionOutbox outbox = this.outboxes.get(sessionId);
 		if (outbox != null) {
 			return outbox;
@@ -132,7 +147,8 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 			logger.debug("No open WebSocket session " + sessionId + "; ignoring SUBSCRIBE");
 			return null;
 		}
-		return this.outboxes.computeIfAbsent(sessionId, (id) -> this.manager.open(new SyncViewer(id, user), writer));
+		return this.outboxes.computeIfAbsent(sessionId,
+				(id) -> this.manager.open(new SyncViewer(id, user), writer, requestedBytesPerSecond));
 	}
 
 	private void unsubscribe(MessageHeaders headers, String sessionId) {
