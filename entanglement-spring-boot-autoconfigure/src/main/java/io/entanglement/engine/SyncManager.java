@@ -382,6 +382,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		if (type == null) {
 			return;
 		}
+		type.changing();
 		type.remember(change);
 		boolean deleted = current.op() == SyncChange.Op.DELETE;
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
@@ -1145,7 +1146,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			// A client holding a partial or foreign state must drop it first.
 			reset = reset || since != null;
 			visible = new ArrayList<>();
-			for (SyncChange change : store.snapshot()) {
+			for (SyncChange change : subscription.type.snapshot()) {
 				if (mayHold(subscription, change)) {
 					visible.add(subscription.type.encode(change, this.encoder));
 				}

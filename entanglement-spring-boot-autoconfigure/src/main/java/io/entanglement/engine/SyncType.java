@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.entanglement.AccessScope;
 import io.entanglement.AudienceIndex;
@@ -28,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * @author Entanglement
  */
 final class SyncType {
+
+	/** How long a snapshot read from the store may serve later subscriptions. */
+	private static final long SNAPSHOT_REUSE = TimeUnit.SECONDS.toNanos(1);
 
 	private final String name;
 
@@ -53,6 +58,12 @@ final class SyncType {
 	 * fan-out already encoded instead of encoding per subscriber.
 	 */
 	private final Map<String, EncodedChange> latest = new ConcurrentHashMap<>();
+
+	/** How many changes of this type have been fanned out. */
+	private final AtomicLong fannedOut = new AtomicLong();
+
+	/** The last snapshot read from the store, shared by subscriptions that follow it. */
+	private volatile @Nullable Snapshot snapshot;
 
 	/** The subscriptions to this type; fan-out walks them without a shared lock. */
 	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -240,6 +251,36 @@ final class SyncType {
 			}
 		}
 		return union;
+	}
+
+	/**
+	 * Count a change about to be fanned out: a snapshot read before it no longer serves
+	 * subscriptions that register after it.
+	 */
+	void changing() {
+		this.fannedOut.incrementAndGet();
+	}
+
+	/**
+	 * Every object of the type. A snapshot read from the store serves later subscriptions
+	 * for a short while, as long as no change of the type has been fanned out since: a
+	 * subscription registers before it loads, so any change it could miss has been
+	 * counted by then. Many sessions subscribing at once then cost one read.
+	 * @return one upsert per object
+	 */
+	List<SyncChange> snapshot() {
+		long seen = this.fannedOut.get();
+		Snapshot cached = this.snapshot;
+		if (cached != null && cached.fannedOut() == seen && System.nanoTime() - cached.readNanos() < SNAPSHOT_REUSE) {
+			return cached.objects();
+		}
+		long readNanos = System.nanoTime();
+		List<SyncChange> objects = List.copyOf(this.store.snapshot());
+		this.snapshot = new Snapshot(seen, readNanos, objects);
+		return objects;
+	}
+
+	private record Snapshot(long fannedOut, long readNanos, List<SyncChange> objects) {
 	}
 
 	void remember(EncodedChange change) {
