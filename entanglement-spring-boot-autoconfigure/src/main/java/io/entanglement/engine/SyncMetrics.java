@@ -30,6 +30,8 @@ public final class SyncMetrics {
 
 	final LongAdder denied = new LongAdder();
 
+	final LongAdder resyncs = new LongAdder();
+
 	private final Map<String, LongAdder> proposals = new ConcurrentHashMap<>();
 
 	void recordProposal(String outcome) {
@@ -51,6 +53,15 @@ public final class SyncMetrics {
 	 */
 	public long commits() {
 		return this.commits.sum();
+	}
+
+	/**
+	 * Times a gap in the commits heard from other instances was filled from the change
+	 * log.
+	 * @return the count
+	 */
+	public long resyncs() {
+		return this.resyncs.sum();
 	}
 
 	/**
