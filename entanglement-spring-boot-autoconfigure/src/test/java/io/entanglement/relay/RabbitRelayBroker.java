@@ -65,4 +65,9 @@ final class RabbitRelayBroker implements RelayBroker {
 		return "guest";
 	}
 
+	@Override
+	public String virtualHost() {
+		return "/";
+	}
+
 }

@@ -21,4 +21,11 @@ interface RelayBroker {
 
 	String passcode();
 
+	/**
+	 * The virtual host sent on CONNECT, {@code null} for the relay's default.
+	 */
+	default String virtualHost() {
+		return null;
+	}
+
 }
