@@ -1,11 +1,10 @@
 package io.entanglement.autoconfigure;
 
-import java.util.function.Supplier;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import io.entanglement.engine.SessionOutbox;
 import io.entanglement.engine.SyncManager;

@@ -2,10 +2,9 @@ package io.entanglement.autoconfigure;
 
 import java.util.function.Supplier;
 
-import org.jspecify.annotations.Nullable;
-
 import io.entanglement.engine.ChangeLog;
 import io.entanglement.engine.SyncManager;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
