@@ -1,6 +1,7 @@
 package io.entanglement.engine;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.entanglement.ObjectKey;
@@ -37,6 +38,26 @@ public interface ClusterLink {
 	 * @param keys the objects
 	 */
 	void accessChanged(long seq, List<ObjectKey> keys);
+
+	/**
+	 * Tell the other instances about a transition a session of this instance drives, so
+	 * their viewers see it too. Called on the dispatcher thread; must not block.
+	 * @param key the object
+	 * @param transition the transition id
+	 * @param by the initiator's principal name
+	 * @param state the attributes shown over the object
+	 */
+	void transition(ObjectKey key, String transition, @Nullable String by, Map<String, @Nullable Object> state);
+
+	/**
+	 * Tell the other instances that a transition driven here ended. Called on the
+	 * dispatcher thread; must not block.
+	 * @param key the object
+	 * @param transition the transition id
+	 * @param reason {@code committed}, {@code broken}, {@code rejected} or
+	 * {@code expired}
+	 */
+	void transitionEnded(ObjectKey key, String transition, String reason);
 
 	/**
 	 * Take an owner's answer to the instance that forwarded the proposal.

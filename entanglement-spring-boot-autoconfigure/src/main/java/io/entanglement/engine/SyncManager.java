@@ -356,6 +356,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			if (first.changes != null) {
 				this.metrics.commits.increment();
 				List<EncodedChange> committed = first.changes;
+				if (clock == this.clock) {
+					// Before the fan-out, which may end a transition: the other instances
+					// hear of the commit before they hear that it ended the transition.
+					tellCluster(first, committed);
+				}
 				for (int i = 0; i < committed.size(); i++) {
 					if (first.scopes != null) {
 						fanOutAccess(committed.get(i), first.scopes.get(i));
@@ -363,9 +368,6 @@ public class SyncManager implements InitializingBean, DisposableBean {
 					else {
 						fanOut(committed.get(i), (first.previous != null) ? first.previous.get(i) : null);
 					}
-				}
-				if (clock == this.clock) {
-					tellCluster(first, committed);
 				}
 				// Only a committed number moves the watermark: a rolled-back one is
 				// reused.
@@ -586,6 +588,15 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		SyncChange overlay = transition.overlay(current);
 		EncodedChange encoded = this.encoder.encodeTransition(current, transition.id, transition.initiator.name(),
 				transition.state);
+		ClusterLink link = this.cluster;
+		if (link != null) {
+			try {
+				link.transition(transition.key, transition.id, transition.initiator.name(), transition.state);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to tell the cluster about transition " + transition.id, ex);
+			}
+		}
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
 		states.add(current);
 		states.add(overlay);
@@ -610,6 +621,15 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private void fanOutTransitionEnd(SyncType type, TransitionService.Transition transition,
 			TransitionService.Reason reason, SyncChange current, boolean notify) {
 		EncodedChange encoded = this.encoder.encodeTransitionEnd(current, transition.id, reason.wireName());
+		ClusterLink link = this.cluster;
+		if (link != null) {
+			try {
+				link.transitionEnded(transition.key, transition.id, reason.wireName());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to tell the cluster about the end of transition " + transition.id, ex);
+			}
+		}
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
 		states.add(current);
 		states.add(transition.current);
@@ -821,6 +841,78 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			}
 			flushTouched();
 		});
+	}
+
+	/**
+	 * A session of another instance drives a transition: viewers here that may see the
+	 * object both as it is and as it would be are shown it, coalesced and rate-capped
+	 * like a transition driven here.
+	 * @param key the object
+	 * @param transitionId the transition id
+	 * @param by the initiator's principal name
+	 * @param state the attributes shown over the object
+	 */
+	public void remoteTransition(ObjectKey key, String transitionId, @Nullable String by,
+			Map<String, @Nullable Object> state) {
+		this.dispatcher.execute(() -> {
+			try {
+				SyncType type = this.types.get(key.type());
+				SyncChange current = (type != null) ? currentState(type, key) : null;
+				if (type == null || current == null) {
+					return;
+				}
+				Map<String, @Nullable Object> merged = new java.util.LinkedHashMap<>(current.state());
+				merged.putAll(state);
+				SyncChange overlay = new SyncChange(current.op(), key, current.owner(), current.version(), merged);
+				EncodedChange encoded = this.encoder.encodeTransition(current, transitionId, by, state);
+				List<@Nullable SyncChange> states = new ArrayList<>(List.of(current, overlay));
+				for (Subscription subscription : type.candidates(states, null)) {
+					if (mayHold(subscription, current) && this.policy.maySee(subscription.outbox.viewer(), overlay)) {
+						offer(subscription, encoded);
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to show transition " + transitionId + " of another instance", ex);
+			}
+			flushTouched();
+		});
+	}
+
+	/**
+	 * A transition driven from another instance ended: viewers here are told.
+	 * @param key the object
+	 * @param transitionId the transition id
+	 * @param reason why it ended
+	 */
+	public void remoteTransitionEnded(ObjectKey key, String transitionId, String reason) {
+		this.dispatcher.execute(() -> {
+			try {
+				SyncType type = this.types.get(key.type());
+				SyncChange current = (type != null) ? currentState(type, key) : null;
+				if (type == null || current == null) {
+					return;
+				}
+				EncodedChange encoded = this.encoder.encodeTransitionEnd(current, transitionId, reason);
+				for (Subscription subscription : type.candidates(new ArrayList<>(List.of(current)), null)) {
+					if (mayHold(subscription, current)) {
+						offer(subscription, encoded);
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to end transition " + transitionId + " of another instance", ex);
+			}
+			flushTouched();
+		});
+	}
+
+	/**
+	 * The object's current state: the newest fanned out here, or else the store's.
+	 */
+	private @Nullable SyncChange currentState(SyncType type, ObjectKey key) {
+		SyncChange latest = type.latest(key.id());
+		return (latest != null) ? latest : type.store().find(key.id());
 	}
 
 	/**

@@ -203,6 +203,29 @@ public final class StompRelayCluster implements ClusterLink, ApplicationListener
 	}
 
 	@Override
+	public void transition(ObjectKey key, String transition, @Nullable String by, Map<String, @Nullable Object> state) {
+		Map<String, Object> notice = notice("transition", 0);
+		notice.put("type", key.type());
+		notice.put("id", key.id());
+		notice.put("transition", transition);
+		if (by != null) {
+			notice.put("by", by);
+		}
+		notice.put("state", state);
+		send(CLUSTER_TOPIC, notice);
+	}
+
+	@Override
+	public void transitionEnded(ObjectKey key, String transition, String reason) {
+		Map<String, Object> notice = notice("transition-end", 0);
+		notice.put("type", key.type());
+		notice.put("id", key.id());
+		notice.put("transition", transition);
+		notice.put("reason", reason);
+		send(CLUSTER_TOPIC, notice);
+	}
+
+	@Override
 	public CompletableFuture<ProposalReply> answer(String instanceId, SyncViewer owner, String requestId,
 			OwnerDecision decision) {
 		CompletableFuture<ProposalReply> reply = new CompletableFuture<>();
@@ -281,6 +304,7 @@ public final class StompRelayCluster implements ClusterLink, ApplicationListener
 
 	// -- Receiving ----------------------------------------------------------------------
 
+	@SuppressWarnings("unchecked")
 	private void onClusterMessage(Message<?> message) {
 		JsonNode notice = read(message);
 		if (notice == null || this.instanceId.equals(notice.path("from").asString(""))) {
@@ -307,6 +331,13 @@ public final class StompRelayCluster implements ClusterLink, ApplicationListener
 					}
 					this.manager.remoteAccessChanged(seq, keys);
 				}
+				case "transition" -> {
+					Map<String, @Nullable Object> state = json.convertValue(notice.path("state"), Map.class);
+					this.manager.remoteTransition(key(notice), notice.path("transition").asString(), text(notice, "by"),
+							(state != null) ? state : Map.of());
+				}
+				case "transition-end" -> this.manager.remoteTransitionEnded(key(notice),
+						notice.path("transition").asString(), notice.path("reason").asString());
 				default -> logger.debug("Ignoring a cluster notice of kind " + notice.path("kind"));
 			}
 		}
@@ -366,6 +397,10 @@ public final class StompRelayCluster implements ClusterLink, ApplicationListener
 		putIfPresent(encoded, "message", reply.message());
 		answered.put("reply", encoded);
 		send(INSTANCE_TOPIC_PREFIX + body.path("from").asString(""), answered);
+	}
+
+	private static ObjectKey key(JsonNode notice) {
+		return new ObjectKey(notice.path("type").asString(), notice.path("id").asString());
 	}
 
 	private static ProposalReply reply(JsonNode reply) {

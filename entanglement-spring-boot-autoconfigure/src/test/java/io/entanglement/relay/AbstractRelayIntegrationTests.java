@@ -197,6 +197,44 @@ abstract class AbstractRelayIntegrationTests {
 
 	@Test
 	@Order(4)
+	void aTransitionDrivenOnOneInstanceIsShownOnTheOtherAndEndsThereWhenCommitted() throws Exception {
+		Marker camp = new Marker("camp", 1, 1);
+		camp.setOwner("alice");
+		camp = markers(this.a).save(camp);
+		String id = id(camp);
+		try (StompTestClient aliceOnA = StompTestClient.connect(port(this.a), "alice");
+				StompTestClient bobOnB = StompTestClient.connect(port(this.b), "bob")) {
+			aliceOnA.subscribe("marker");
+			aliceOnA.untilSynced();
+			bobOnB.subscribe("marker");
+			bobOnB.untilSynced();
+			aliceOnA.send("/app/entanglement/marker/transition",
+					Map.of("id", id, "transition", "drag-1", "state", Map.of("lat", 2)));
+			JsonNode shown = onlyChange(bobOnB.next());
+			assertThat(shown.get("op").asString()).isEqualTo("transition");
+			assertThat(shown.get("transition").asString()).isEqualTo("drag-1");
+			assertThat(shown.get("by").asString()).isEqualTo("alice");
+			assertThat(shown.get("state").get("lat").asDouble()).isEqualTo(2);
+
+			String commit = requestId();
+			aliceOnA.propose("marker",
+					Map.of("requestId", commit, "id", id, "transition", "drag-1", "state", Map.of("lat", 3)));
+			assertThat(aliceOnA.nextReply().get("status").asString()).isEqualTo("accepted");
+			List<JsonNode> changes = new ArrayList<>();
+			while (changes.isEmpty()
+					|| !"transition-end".equals(changes.get(changes.size() - 1).get("op").asString())) {
+				changes.addAll(bobOnB.next().changes());
+			}
+			assertThat(changes).extracting((change) -> change.get("op").asString())
+				.endsWith("upsert", "transition-end");
+			assertThat(changes.get(changes.size() - 2).get("state").get("lat").asDouble()).isEqualTo(3);
+			assertThat(changes.get(changes.size() - 1).get("reason").asString()).isEqualTo("committed");
+			bobOnB.assertNoBatchWithin(QUIET);
+		}
+	}
+
+	@Test
+	@Order(5)
 	void aClientOfAnInstanceThatDiesResumesOnTheOtherWithItsToken() throws Exception {
 		Marker kept = markers(this.a).save(new Marker("kept", 1, 1));
 		Marker moved = markers(this.a).save(new Marker("moved", 2, 2));
@@ -232,7 +270,7 @@ abstract class AbstractRelayIntegrationTests {
 	}
 
 	@Test
-	@Order(5)
+	@Order(6)
 	void clientsConvergeAfterTheBrokerRestartsWhileBothInstancesCommit() throws Exception {
 		List<Long> ids = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
