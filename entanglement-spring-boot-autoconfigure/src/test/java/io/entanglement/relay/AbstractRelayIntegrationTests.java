@@ -374,19 +374,17 @@ abstract class AbstractRelayIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext instance(String instanceId, String ddl) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + this.database.url(),
+		List<String> args = new ArrayList<>(List.of("--spring.profiles.active=" + this.broker.profiles(),
+				"--server.port=0", "--spring.datasource.url=" + this.database.url(),
 				"--spring.datasource.username=" + this.database.username(), "--spring.datasource.password=",
 				"--spring.jpa.hibernate.ddl-auto=" + ddl, "--entanglement.node-id=test-node",
-				"--entanglement.relay.enabled=true", "--entanglement.relay.port=" + this.broker.port(),
+				"--entanglement.relay.port=" + this.broker.port(),
 				"--entanglement.relay.client-login=" + this.broker.login(),
 				"--entanglement.relay.client-passcode=" + this.broker.passcode(),
 				"--entanglement.relay.system-login=" + this.broker.login(),
 				"--entanglement.relay.system-passcode=" + this.broker.passcode(),
 				"--entanglement.relay.instance-id=" + instanceId + UUID.randomUUID().toString().substring(0, 4),
 				"--entanglement.relay.user-registry-expiration=2s", "--entanglement.relay.resync-interval=300ms"));
-		if (this.broker.virtualHost() != null) {
-			args.add("--entanglement.relay.virtual-host=" + this.broker.virtualHost());
-		}
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(
 				io.entanglement.testapp.TestApplication.class)
 			.run(args.toArray(String[]::new));

@@ -37,8 +37,10 @@ final class ArtemisRelayBroker implements RelayBroker {
 		configuration.setSecurityEnabled(false);
 		configuration.setJMXManagementEnabled(false);
 		configuration.setBrokerInstance(this.directory.toFile());
+		// tag::acceptor[]
 		configuration.addAcceptorConfiguration("stomp",
 				"tcp://127.0.0.1:" + this.port + "?protocols=STOMP;anycastPrefix=/queue/;multicastPrefix=/topic/");
+		// end::acceptor[]
 		EmbeddedActiveMQ server = new EmbeddedActiveMQ();
 		server.setConfiguration(configuration);
 		server.start();

@@ -66,8 +66,8 @@ final class RabbitRelayBroker implements RelayBroker {
 	}
 
 	@Override
-	public String virtualHost() {
-		return "/";
+	public String profiles() {
+		return "relay,relay-rabbitmq";
 	}
 
 }

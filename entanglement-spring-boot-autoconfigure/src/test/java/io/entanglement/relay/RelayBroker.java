@@ -22,10 +22,10 @@ interface RelayBroker {
 	String passcode();
 
 	/**
-	 * The virtual host sent on CONNECT, {@code null} for the relay's default.
+	 * The profiles of the instances: {@code relay} and the broker's own, if any.
 	 */
-	default String virtualHost() {
-		return null;
+	default String profiles() {
+		return "relay";
 	}
 
 }
