@@ -36,6 +36,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.messaging.simp.user.UserDestinationResolver;
 import org.springframework.messaging.simp.user.UserRegistryMessageHandler;
@@ -56,7 +57,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 @AutoConfiguration(after = { EntanglementStompAutoConfiguration.class, EntanglementAclAutoConfiguration.class })
 @ConditionalOnBooleanProperty("entanglement.relay.enabled")
 @ConditionalOnClass(StompBrokerRelayMessageHandler.class)
-@ConditionalOnBean(SyncManager.class)
+@ConditionalOnBean({ SyncManager.class, SimpMessagingTemplate.class })
 public final class EntanglementRelayAutoConfiguration {
 
 	private static final Duration DEFAULT_USER_REGISTRY_EXPIRATION = new EntanglementProperties.Relay()

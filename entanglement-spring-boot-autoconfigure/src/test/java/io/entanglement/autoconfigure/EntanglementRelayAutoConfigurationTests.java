@@ -17,6 +17,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
@@ -116,6 +117,18 @@ class EntanglementRelayAutoConfigurationTests {
 				assertThat(analysis.getDescription()).contains("entanglement.relay.enabled");
 				assertThat(analysis.getAction()).contains("spring-boot-starter-reactor-netty");
 			});
+	}
+
+	@Test
+	void backsOffOutsideAWebApplicationWithoutABroker() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
+					EntanglementAutoConfiguration.class, EntanglementStompAutoConfiguration.class,
+					EntanglementRelayAutoConfiguration.class))
+			.withPropertyValues("entanglement.relay.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(SyncManager.class)
+				.doesNotHaveBean(StompRelayCluster.class));
 	}
 
 	@Test
