@@ -5,6 +5,7 @@ import io.entanglement.engine.SyncManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -43,8 +44,9 @@ public final class EntanglementActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "entanglementHealthIndicator")
-		HealthIndicator entanglementHealthIndicator(SyncManager syncManager, ChangeLog changeLog) {
-			return new EntanglementHealthIndicator(syncManager, changeLog);
+		HealthIndicator entanglementHealthIndicator(SyncManager syncManager, ChangeLog changeLog,
+				ObjectProvider<ClusterState> cluster) {
+			return new EntanglementHealthIndicator(syncManager, changeLog, cluster::getIfAvailable);
 		}
 
 	}
@@ -55,8 +57,9 @@ public final class EntanglementActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		EntanglementEndpoint entanglementEndpoint(SyncManager syncManager, EntanglementProperties properties) {
-			return new EntanglementEndpoint(syncManager, properties.getNodeId());
+		EntanglementEndpoint entanglementEndpoint(SyncManager syncManager, EntanglementProperties properties,
+				ObjectProvider<ClusterState> cluster) {
+			return new EntanglementEndpoint(syncManager, properties.getNodeId(), cluster::getIfAvailable);
 		}
 
 	}

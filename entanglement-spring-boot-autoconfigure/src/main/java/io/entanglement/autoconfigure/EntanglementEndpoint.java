@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import io.entanglement.engine.SessionOutbox;
 import io.entanglement.engine.SyncManager;
@@ -25,9 +26,16 @@ public class EntanglementEndpoint {
 
 	private final String nodeId;
 
+	private final Supplier<@Nullable ClusterState> cluster;
+
 	EntanglementEndpoint(SyncManager manager, String nodeId) {
+		this(manager, nodeId, () -> null);
+	}
+
+	EntanglementEndpoint(SyncManager manager, String nodeId, Supplier<@Nullable ClusterState> cluster) {
 		this.manager = manager;
 		this.nodeId = nodeId;
+		this.cluster = cluster;
 	}
 
 	/**
@@ -53,8 +61,9 @@ public class EntanglementEndpoint {
 		counters.put("resets", metrics.resets());
 		counters.put("policyDenials", metrics.denied());
 		counters.put("proposals", metrics.proposals());
+		ClusterState cluster = this.cluster.get();
 		return new Report(this.nodeId, new TreeSet<>(this.manager.types()), this.manager.watermark(),
-				this.manager.openCommits(), sessions, counters);
+				this.manager.openCommits(), sessions, counters, (cluster != null) ? cluster.details() : null);
 	}
 
 	/**
@@ -66,9 +75,11 @@ public class EntanglementEndpoint {
 	 * @param openCommits transactions numbered and not yet fanned out
 	 * @param sessions the open sessions
 	 * @param counters the engine's counters since start
+	 * @param cluster this instance's link to the other instances sharing the broker,
+	 * {@code null} without {@code entanglement.relay.enabled}
 	 */
 	public record Report(String nodeId, TreeSet<String> types, long watermark, int openCommits,
-			List<SessionReport> sessions, Map<String, Object> counters) {
+			List<SessionReport> sessions, Map<String, Object> counters, @Nullable Map<String, Object> cluster) {
 	}
 
 	/**

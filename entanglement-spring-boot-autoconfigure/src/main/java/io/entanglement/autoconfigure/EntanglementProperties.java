@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.entanglement.peer.PeerSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -51,6 +52,8 @@ public class EntanglementProperties {
 	 */
 	private List<Peer> peers = new ArrayList<>();
 
+	private final Relay relay = new Relay();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -65,6 +68,10 @@ public class EntanglementProperties {
 
 	public void setNodeId(String nodeId) {
 		this.nodeId = nodeId;
+	}
+
+	public Relay getRelay() {
+		return this.relay;
 	}
 
 	public Stomp getStomp() {
@@ -268,6 +275,191 @@ public class EntanglementProperties {
 
 		public void setOnRemoval(PeerSettings.Removal onRemoval) {
 			this.onRemoval = onRemoval;
+		}
+
+	}
+
+	/**
+	 * Scale-out: several instances share one database and an external STOMP broker
+	 * (RabbitMQ with its STOMP plugin, or ActiveMQ Artemis) through Spring's broker
+	 * relay.
+	 */
+	public static class Relay {
+
+		/**
+		 * Whether to relay broker destinations to an external STOMP broker instead of
+		 * Spring's simple broker, and to share commits with the other instances through
+		 * it. Needs spring-boot-starter-reactor-netty.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Host of the STOMP broker.
+		 */
+		private String host = "127.0.0.1";
+
+		/**
+		 * STOMP port of the broker.
+		 */
+		private int port = 61613;
+
+		/**
+		 * Login of the broker connections opened for client sessions.
+		 */
+		private String clientLogin = "guest";
+
+		/**
+		 * Passcode of the broker connections opened for client sessions.
+		 */
+		private String clientPasscode = "guest";
+
+		/**
+		 * Login of the shared system connection that carries the instances' notices.
+		 */
+		private String systemLogin = "guest";
+
+		/**
+		 * Passcode of the shared system connection.
+		 */
+		private String systemPasscode = "guest";
+
+		/**
+		 * Virtual host sent in the STOMP CONNECT "host" header, if the broker needs one
+		 * (RabbitMQ: the vhost, for example "/").
+		 */
+		private @Nullable String virtualHost;
+
+		/**
+		 * Interval at which the system connection sends heartbeats to the broker.
+		 */
+		private Duration systemHeartbeatSendInterval = Duration.ofSeconds(10);
+
+		/**
+		 * Interval within which the system connection expects heartbeats from the broker.
+		 */
+		private Duration systemHeartbeatReceiveInterval = Duration.ofSeconds(10);
+
+		/**
+		 * Identifier of this instance among the instances sharing the broker (letters and
+		 * digits). A random one is generated at startup when not set.
+		 */
+		private @Nullable String instanceId;
+
+		/**
+		 * How long a gap in the commits heard from other instances may last before it is
+		 * filled from the database change log (a notice lost while the broker was away).
+		 */
+		private Duration resyncInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long the users connected to another instance are known here after that
+		 * instance last broadcast them; each instance broadcasts its users every half of
+		 * it. Proposals reach an owner connected to another instance once it is known.
+		 */
+		private Duration userRegistryExpiration = Duration.ofSeconds(20);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public String getClientLogin() {
+			return this.clientLogin;
+		}
+
+		public void setClientLogin(String clientLogin) {
+			this.clientLogin = clientLogin;
+		}
+
+		public String getClientPasscode() {
+			return this.clientPasscode;
+		}
+
+		public void setClientPasscode(String clientPasscode) {
+			this.clientPasscode = clientPasscode;
+		}
+
+		public String getSystemLogin() {
+			return this.systemLogin;
+		}
+
+		public void setSystemLogin(String systemLogin) {
+			this.systemLogin = systemLogin;
+		}
+
+		public String getSystemPasscode() {
+			return this.systemPasscode;
+		}
+
+		public void setSystemPasscode(String systemPasscode) {
+			this.systemPasscode = systemPasscode;
+		}
+
+		public @Nullable String getVirtualHost() {
+			return this.virtualHost;
+		}
+
+		public void setVirtualHost(@Nullable String virtualHost) {
+			this.virtualHost = virtualHost;
+		}
+
+		public Duration getSystemHeartbeatSendInterval() {
+			return this.systemHeartbeatSendInterval;
+		}
+
+		public void setSystemHeartbeatSendInterval(Duration systemHeartbeatSendInterval) {
+			this.systemHeartbeatSendInterval = systemHeartbeatSendInterval;
+		}
+
+		public Duration getSystemHeartbeatReceiveInterval() {
+			return this.systemHeartbeatReceiveInterval;
+		}
+
+		public void setSystemHeartbeatReceiveInterval(Duration systemHeartbeatReceiveInterval) {
+			this.systemHeartbeatReceiveInterval = systemHeartbeatReceiveInterval;
+		}
+
+		public @Nullable String getInstanceId() {
+			return this.instanceId;
+		}
+
+		public void setInstanceId(@Nullable String instanceId) {
+			this.instanceId = instanceId;
+		}
+
+		public Duration getUserRegistryExpiration() {
+			return this.userRegistryExpiration;
+		}
+
+		public void setUserRegistryExpiration(Duration userRegistryExpiration) {
+			this.userRegistryExpiration = userRegistryExpiration;
+		}
+
+		public Duration getResyncInterval() {
+			return this.resyncInterval;
+		}
+
+		public void setResyncInterval(Duration resyncInterval) {
+			this.resyncInterval = resyncInterval;
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.entanglement.SyncException;
 import io.entanglement.engine.SyncManager;
+import io.entanglement.relay.StompRelaySystemSends;
 import io.entanglement.security.CookieSessionCsrfChannelInterceptor;
 import io.entanglement.security.CsrfTokenEndpoint;
 import io.entanglement.security.HandshakeCredentialsInterceptor;
@@ -36,6 +37,7 @@ import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.messaging.simp.config.StompBrokerRelayRegistration;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
@@ -48,6 +50,7 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the STOMP over WebSocket endpoint that serves subscriptions.
@@ -117,7 +120,11 @@ public final class EntanglementStompAutoConfiguration {
 			inbound.add(new StompDestinationGuard(replies));
 		}
 		inbound.add(new StompSessionBudget());
-		return new EntanglementStompConfigurer(properties.getStomp(), sessions, inbound, handshake);
+		if (properties.getRelay().isEnabled() && !ClassUtils.isPresent("reactor.netty.tcp.TcpClient", null)) {
+			throw new RelayClientMissingException();
+		}
+		return new EntanglementStompConfigurer(properties.getStomp(), properties.getRelay(), sessions, inbound,
+				handshake);
 	}
 
 	/**
@@ -216,7 +223,15 @@ public final class EntanglementStompAutoConfiguration {
 	 */
 	static final class EntanglementStompConfigurer implements WebSocketMessageBrokerConfigurer {
 
+		/** Where unresolved user destinations are broadcast to the other instances. */
+		static final String USER_DESTINATION_BROADCAST = "/topic/entanglement.unresolved-user";
+
+		/** Where the instances share their connected users. */
+		static final String USER_REGISTRY_BROADCAST = "/topic/entanglement.user-registry";
+
 		private final EntanglementProperties.Stomp stomp;
+
+		private final EntanglementProperties.Relay relay;
 
 		private final StompSessionRegistry sessions;
 
@@ -224,9 +239,10 @@ public final class EntanglementStompAutoConfiguration {
 
 		private final List<HandshakeInterceptor> handshake;
 
-		EntanglementStompConfigurer(EntanglementProperties.Stomp stomp, StompSessionRegistry sessions,
-				List<ChannelInterceptor> inbound, List<HandshakeInterceptor> handshake) {
+		EntanglementStompConfigurer(EntanglementProperties.Stomp stomp, EntanglementProperties.Relay relay,
+				StompSessionRegistry sessions, List<ChannelInterceptor> inbound, List<HandshakeInterceptor> handshake) {
 			this.stomp = stomp;
+			this.relay = relay;
 			this.sessions = sessions;
 			this.inbound = inbound;
 			this.handshake = handshake;
@@ -254,7 +270,27 @@ public final class EntanglementStompAutoConfiguration {
 		public void configureMessageBroker(MessageBrokerRegistry registry) {
 			registry.setApplicationDestinationPrefixes("/app");
 			registry.setUserDestinationPrefix("/user");
-			registry.enableSimpleBroker("/queue", "/topic");
+			if (!this.relay.isEnabled()) {
+				registry.enableSimpleBroker("/queue", "/topic");
+				return;
+			}
+			// User destinations and the user registry are shared through the broker, so a
+			// reply or an owner request reaches a session connected to another instance.
+			StompBrokerRelayRegistration broker = registry.enableStompBrokerRelay("/queue", "/topic")
+				.setRelayHost(this.relay.getHost())
+				.setRelayPort(this.relay.getPort())
+				.setClientLogin(this.relay.getClientLogin())
+				.setClientPasscode(this.relay.getClientPasscode())
+				.setSystemLogin(this.relay.getSystemLogin())
+				.setSystemPasscode(this.relay.getSystemPasscode())
+				.setSystemHeartbeatSendInterval(this.relay.getSystemHeartbeatSendInterval().toMillis())
+				.setSystemHeartbeatReceiveInterval(this.relay.getSystemHeartbeatReceiveInterval().toMillis())
+				.setUserDestinationBroadcast(USER_DESTINATION_BROADCAST)
+				.setUserRegistryBroadcast(USER_REGISTRY_BROADCAST);
+			if (this.relay.getVirtualHost() != null) {
+				broker.setVirtualHost(this.relay.getVirtualHost());
+			}
+			registry.configureBrokerChannel().interceptors(new StompRelaySystemSends("/user/"));
 		}
 
 		@Override

@@ -86,6 +86,11 @@ final class ProposalService {
 
 	private final TransitionHooks transitions;
 
+	private volatile @Nullable ClusterLink cluster;
+
+	/** Prefixes the ids of forwarded requests, so answers find the instance. */
+	private volatile String requestPrefix = "";
+
 	ProposalService(Function<String, @Nullable SyncStore> stores, Function<ObjectKey, @Nullable String> routes,
 			SyncPolicy policy, String nodeId, Duration timeout, ScheduledExecutorService scheduler,
 			TransitionHooks transitions) {
@@ -106,6 +111,11 @@ final class ProposalService {
 
 	void upstreams(UpstreamChannel upstreams) {
 		this.upstreams = upstreams;
+	}
+
+	void cluster(String instanceId, ClusterLink cluster) {
+		this.requestPrefix = instanceId + "_";
+		this.cluster = cluster;
 	}
 
 	CompletableFuture<ProposalReply> propose(SyncViewer proposer, Proposal proposal) {
@@ -241,7 +251,7 @@ final class ProposalService {
 		if (channel == null || !channel.isConnected(owner)) {
 			throw new OwnerUnreachableException("The owner of " + current.key() + " is not connected");
 		}
-		String requestId = UUID.randomUUID().toString();
+		String requestId = this.requestPrefix + UUID.randomUUID();
 		Forwarded request = new Forwarded(owner, proposer, proposal, current, reply);
 		this.forwarded.put(requestId, request);
 		request.timeout = this.scheduler.schedule(() -> expire(requestId, request), this.timeout.toMillis(),
@@ -338,6 +348,20 @@ final class ProposalService {
 			throw new ConflictException(
 					"Version " + baseVersion + " is not current; the current version is " + current.version(), current);
 		}
+	}
+
+	/**
+	 * An owner's session answers a forwarded request, which another instance of the
+	 * cluster may hold: the answer is taken there.
+	 */
+	CompletableFuture<ProposalReply> decide(SyncViewer owner, String requestId, OwnerDecision decision) {
+		ClusterLink cluster = this.cluster;
+		int separator = requestId.indexOf('_');
+		if (cluster != null && separator > 0 && !this.forwarded.containsKey(requestId)
+				&& !requestId.startsWith(this.requestPrefix)) {
+			return cluster.answer(requestId.substring(0, separator), owner, requestId, decision);
+		}
+		return CompletableFuture.completedFuture(answer(owner, requestId, decision));
 	}
 
 	/**

@@ -202,6 +202,16 @@ public final class SessionOutbox {
 	}
 
 	/**
+	 * What the client holds of a subscription can no longer be trusted: send
+	 * {@code reset} with a fresh snapshot.
+	 */
+	synchronized void restart(Subscription subscription) {
+		if (!subscription.closed && !subscription.loading) {
+			restartLocked(subscription);
+		}
+	}
+
+	/**
 	 * The client fell too far behind: drop its backlog and send {@code reset} with a
 	 * fresh snapshot instead.
 	 */

@@ -26,6 +26,17 @@ final class SyncClock {
 
 	volatile long maxAllocated;
 
+	/**
+	 * Whether other instances number commits in the same sequence: the watermark then
+	 * moves only over an unbroken run of numbers this instance has fanned out, so a token
+	 * never vouches for a number another instance committed and this one has not fanned
+	 * out yet.
+	 */
+	private volatile boolean shared;
+
+	/** Numbers fanned out above the watermark, in a shared sequence. */
+	private final java.util.TreeSet<Long> ahead = new java.util.TreeSet<>();
+
 	SyncClock(ChangeLog changeLog) {
 		this.changeLog = changeLog;
 	}
@@ -60,7 +71,44 @@ final class SyncClock {
 	 * Move the watermark past a committed number. Called by the dispatcher only.
 	 */
 	void advance(long seq) {
-		this.watermark = Math.max(watermark(), seq);
+		if (!this.shared) {
+			this.watermark = Math.max(watermark(), seq);
+			return;
+		}
+		long current = watermark();
+		synchronized (this.ahead) {
+			if (seq <= current) {
+				return;
+			}
+			this.ahead.add(seq);
+			while (!this.ahead.isEmpty() && this.ahead.first() == current + 1) {
+				current = this.ahead.pollFirst();
+			}
+			this.watermark = current;
+		}
+	}
+
+	/**
+	 * Move the watermark to a number up to which everything committed has been fanned
+	 * out, whatever was heard of the numbers below it. Called by the dispatcher only.
+	 */
+	void advanceTo(long seq) {
+		long current = Math.max(watermark(), seq);
+		synchronized (this.ahead) {
+			this.ahead.headSet(current, true).clear();
+			while (!this.ahead.isEmpty() && this.ahead.first() == current + 1) {
+				current = this.ahead.pollFirst();
+			}
+			this.watermark = current;
+		}
+	}
+
+	void share() {
+		this.shared = true;
+	}
+
+	boolean isShared() {
+		return this.shared;
 	}
 
 	String token(long seq) {
@@ -87,7 +135,7 @@ final class SyncClock {
 	boolean canCatchUp(ResumeToken since) {
 		long watermark = watermark();
 		return since.seq() > 0 && since.epoch().equals(epoch()) && since.seq() >= this.changeLog.purgedSeq()
-				&& since.seq() <= watermark;
+				&& (since.seq() <= watermark || (this.shared && since.seq() <= this.changeLog.currentSeq()));
 	}
 
 	private record Token(long seq, String value) {

@@ -3,6 +3,7 @@ package io.entanglement.engine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,6 +117,17 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private volatile PeerState peers = new MemoryPeerState();
 
 	private volatile @Nullable UpstreamChannel upstreams;
+
+	private volatile @Nullable ClusterLink cluster;
+
+	private volatile String instanceId = "";
+
+	/** Evicts what the policy caches about objects; {@code null} means everything. */
+	private volatile Consumer<@Nullable List<ObjectKey>> accessInvalidation = (keys) -> {
+	};
+
+	/** The watermark last seen stalled below the committed sequence, or -1. */
+	private long stalledAt = -1;
 
 	/**
 	 * Create a manager.
@@ -348,6 +360,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			if (first.changes != null) {
 				this.metrics.commits.increment();
 				List<EncodedChange> committed = first.changes;
+				if (clock == this.clock) {
+					// Before the fan-out, which may end a transition: the other instances
+					// hear of the commit before they hear that it ended the transition.
+					tellCluster(first, committed);
+				}
 				for (int i = 0; i < committed.size(); i++) {
 					if (first.scopes != null) {
 						fanOutAccess(committed.get(i), first.scopes.get(i));
@@ -379,7 +396,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private void fanOut(EncodedChange change, @Nullable SyncChange previous) {
 		SyncChange current = change.change();
 		SyncType type = this.types.get(current.key().type());
-		if (type == null) {
+		if (type == null || (current.op() == SyncChange.Op.UPSERT && type.isStale(current))) {
 			return;
 		}
 		type.changing();
@@ -644,6 +661,15 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		SyncChange overlay = transition.overlay(current);
 		EncodedChange encoded = this.encoder.encodeTransition(current, transition.id, transition.initiator.name(),
 				transition.state);
+		ClusterLink link = this.cluster;
+		if (link != null) {
+			try {
+				link.transition(transition.key, transition.id, transition.initiator.name(), transition.state);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to tell the cluster about transition " + transition.id, ex);
+			}
+		}
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
 		states.add(current);
 		states.add(overlay);
@@ -668,6 +694,15 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private void fanOutTransitionEnd(SyncType type, TransitionService.Transition transition,
 			TransitionService.Reason reason, SyncChange current, boolean notify) {
 		EncodedChange encoded = this.encoder.encodeTransitionEnd(current, transition.id, reason.wireName());
+		ClusterLink link = this.cluster;
+		if (link != null) {
+			try {
+				link.transitionEnded(transition.key, transition.id, reason.wireName());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to tell the cluster about the end of transition " + transition.id, ex);
+			}
+		}
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
 		states.add(current);
 		states.add(transition.current);
@@ -720,6 +755,347 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		this.notices = notices;
 	}
 
+	// -- Cluster ------------------------------------------------------------------------
+
+	/**
+	 * Join a cluster of instances that share the database and a message broker: commits
+	 * are told to the other instances through the link, and resume tokens only vouch for
+	 * numbers this instance has fanned out without a gap. A gap that the link does not
+	 * fill within {@code resyncInterval} is filled from the change log. Call it before
+	 * the first commit.
+	 * @param instanceId this instance's id, unique in the cluster (letters and digits)
+	 * @param link the link to the other instances
+	 * @param resyncInterval how often to look for a gap in what was heard
+	 */
+	public void cluster(String instanceId, ClusterLink link, java.time.Duration resyncInterval) {
+		Assert.isTrue(instanceId.matches("[A-Za-z0-9]{1,40}"), "The instance id must be 1 to 40 letters or digits");
+		this.instanceId = instanceId;
+		this.cluster = link;
+		this.clock.share();
+		this.proposals.cluster(instanceId, link);
+		long every = Math.max(10, resyncInterval.toMillis());
+		this.scheduler.scheduleWithFixedDelay(this::checkGap, every, every, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Connect what evicts the policy's cached decisions about objects whose access
+	 * changed on another instance.
+	 * @param invalidation evicts the given objects, or everything when given {@code null}
+	 */
+	public void accessInvalidation(Consumer<@Nullable List<ObjectKey>> invalidation) {
+		this.accessInvalidation = invalidation;
+	}
+
+	/**
+	 * This instance's id in its cluster.
+	 * @return the id, empty when the instance is on its own
+	 */
+	public String instanceId() {
+		return this.instanceId;
+	}
+
+	private void tellCluster(CommitTicket ticket, List<EncodedChange> changes) {
+		ClusterLink link = this.cluster;
+		if (link == null) {
+			return;
+		}
+		try {
+			if (ticket.scopes != null) {
+				link.accessChanged(ticket.seq(), changes.stream().map((change) -> change.change().key()).toList());
+			}
+			else {
+				link.committed(ticket.seq(), changes.stream().map(EncodedChange::change).toList(), ticket.previous);
+			}
+		}
+		catch (RuntimeException ex) {
+			// The others fill the gap from the change log.
+			logger.warn("Failed to tell the cluster about commit " + ticket.seq(), ex);
+		}
+	}
+
+	/**
+	 * Another instance committed changes: they go to this instance's sessions as if
+	 * committed here, at the objects' current state in the store (so a change heard late
+	 * never overtakes a newer one).
+	 * @param seq the commit's sequence number
+	 * @param changes the committed changes, one per object
+	 * @param previous the state of each object before the commit (same order,
+	 * {@code null} where unknown), or {@code null} if unknown
+	 */
+	public void remoteCommitted(long seq, List<SyncChange> changes, @Nullable List<@Nullable SyncChange> previous) {
+		Assert.isTrue(previous == null || previous.size() == changes.size(), "One previous state per change");
+		this.dispatcher.execute(() -> {
+			if (seq <= this.clock.watermark()) {
+				return;
+			}
+			try {
+				Map<ObjectKey, SyncChange> current = currentStates(
+						changes.stream().filter((change) -> change.op() != SyncChange.Op.DELETE).toList());
+				this.metrics.commits.increment();
+				for (int i = 0; i < changes.size(); i++) {
+					SyncChange change = changes.get(i);
+					SyncChange state = (change.op() == SyncChange.Op.DELETE) ? change : current.get(change.key());
+					if (state != null) {
+						fanOut(this.encoder.encode(state), (previous != null) ? previous.get(i) : null);
+					}
+				}
+				this.clock.advance(seq);
+			}
+			catch (RuntimeException ex) {
+				// The gap is filled from the change log later.
+				logger.warn("Failed to fan out commit " + seq + " of another instance", ex);
+			}
+			flushTouched();
+		});
+	}
+
+	/**
+	 * Who may see some objects changed on another instance: this instance's cached
+	 * decisions about them are evicted, sessions that lose access are told to
+	 * {@code forget} them, sessions that gain it receive them.
+	 * @param seq the sequence number of the access change
+	 * @param keys the objects
+	 */
+	public void remoteAccessChanged(long seq, List<ObjectKey> keys) {
+		this.dispatcher.execute(() -> {
+			if (seq <= this.clock.watermark()) {
+				return;
+			}
+			try {
+				Map<ObjectKey, SyncChange> current = currentStates(
+						keys.stream().map((key) -> SyncChange.forget(key, 0)).toList());
+				// Decided before the eviction: what each candidate could see.
+				Map<ObjectKey, Map<Subscription, Boolean>> could = new java.util.LinkedHashMap<>();
+				for (SyncChange state : current.values()) {
+					SyncType type = this.types.get(state.key().type());
+					if (type == null) {
+						continue;
+					}
+					Map<Subscription, Boolean> before = new java.util.IdentityHashMap<>();
+					for (Subscription subscription : type.candidates(new ArrayList<>(List.of(state)), null)) {
+						before.put(subscription,
+								subscription.matches(state) && this.policy.maySee(subscription.outbox.viewer(), state));
+					}
+					could.put(state.key(), before);
+				}
+				this.accessInvalidation.accept(keys);
+				this.metrics.commits.increment();
+				for (SyncChange state : current.values()) {
+					SyncType type = this.types.get(state.key().type());
+					Map<Subscription, Boolean> before = could.get(state.key());
+					if (type == null || before == null) {
+						continue;
+					}
+					EncodedChange change = this.encoder.encode(state);
+					type.remember(change);
+					for (Subscription subscription : type.candidates(new ArrayList<>(List.of(state)), null)) {
+						before.putIfAbsent(subscription, Boolean.FALSE);
+					}
+					EncodedChange forget = null;
+					for (Map.Entry<Subscription, Boolean> entry : before.entrySet()) {
+						Subscription subscription = entry.getKey();
+						boolean may = subscription.matches(state)
+								&& this.policy.maySee(subscription.outbox.viewer(), state);
+						if (may && !entry.getValue()) {
+							offer(subscription, change);
+						}
+						else if (!may && entry.getValue()) {
+							if (forget == null) {
+								forget = this.encoder.encode(SyncChange.forget(state.key(), state.version()));
+							}
+							offer(subscription, forget);
+						}
+					}
+				}
+				this.clock.advance(seq);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to apply access change " + seq + " of another instance", ex);
+			}
+			flushTouched();
+		});
+	}
+
+	/**
+	 * A session of another instance drives a transition: viewers here that may see the
+	 * object both as it is and as it would be are shown it, coalesced and rate-capped
+	 * like a transition driven here.
+	 * @param key the object
+	 * @param transitionId the transition id
+	 * @param by the initiator's principal name
+	 * @param state the attributes shown over the object
+	 */
+	public void remoteTransition(ObjectKey key, String transitionId, @Nullable String by,
+			Map<String, @Nullable Object> state) {
+		this.dispatcher.execute(() -> {
+			try {
+				SyncType type = this.types.get(key.type());
+				SyncChange current = (type != null) ? currentState(type, key) : null;
+				if (type == null || current == null) {
+					return;
+				}
+				Map<String, @Nullable Object> merged = new java.util.LinkedHashMap<>(current.state());
+				merged.putAll(state);
+				SyncChange overlay = new SyncChange(current.op(), key, current.owner(), current.version(), merged);
+				EncodedChange encoded = this.encoder.encodeTransition(current, transitionId, by, state);
+				List<@Nullable SyncChange> states = new ArrayList<>(List.of(current, overlay));
+				for (Subscription subscription : type.candidates(states, null)) {
+					if (mayHold(subscription, current) && this.policy.maySee(subscription.outbox.viewer(), overlay)) {
+						offer(subscription, encoded);
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to show transition " + transitionId + " of another instance", ex);
+			}
+			flushTouched();
+		});
+	}
+
+	/**
+	 * A transition driven from another instance ended: viewers here are told.
+	 * @param key the object
+	 * @param transitionId the transition id
+	 * @param reason why it ended
+	 */
+	public void remoteTransitionEnded(ObjectKey key, String transitionId, String reason) {
+		this.dispatcher.execute(() -> {
+			try {
+				SyncType type = this.types.get(key.type());
+				SyncChange current = (type != null) ? currentState(type, key) : null;
+				if (type == null || current == null) {
+					return;
+				}
+				EncodedChange encoded = this.encoder.encodeTransitionEnd(current, transitionId, reason);
+				for (Subscription subscription : type.candidates(new ArrayList<>(List.of(current)), null)) {
+					if (mayHold(subscription, current)) {
+						offer(subscription, encoded);
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to end transition " + transitionId + " of another instance", ex);
+			}
+			flushTouched();
+		});
+	}
+
+	/**
+	 * The object's current state: the newest fanned out here, or else the store's.
+	 */
+	private @Nullable SyncChange currentState(SyncType type, ObjectKey key) {
+		SyncChange latest = type.latest(key.id());
+		return (latest != null) ? latest : type.store().find(key.id());
+	}
+
+	/**
+	 * Fill whatever this instance has not heard from the change log: every object changed
+	 * after the watermark goes out at its current state; a subscription that may not see
+	 * one of them (its access may have changed unheard) gets {@code reset} and a fresh
+	 * snapshot. Called when the link to the other instances was lost and is back.
+	 */
+	public void resync() {
+		this.dispatcher.execute(() -> {
+			try {
+				resyncNow(this.changeLog.currentSeq());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to resynchronize from the change log", ex);
+			}
+		});
+	}
+
+	/**
+	 * On the scheduler: a gap in what was heard that lasts a whole interval is filled
+	 * from the change log.
+	 */
+	private void checkGap() {
+		try {
+			long watermark = this.clock.watermark();
+			long committed = this.changeLog.currentSeq();
+			if (committed <= watermark) {
+				this.stalledAt = -1;
+				return;
+			}
+			if (this.stalledAt != watermark) {
+				this.stalledAt = watermark;
+				return;
+			}
+			this.metrics.resyncs.increment();
+			this.dispatcher.execute(() -> resyncNow(committed));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Failed to check the change log for commits not heard of", ex);
+		}
+	}
+
+	private void resyncNow(long upTo) {
+		long from = this.clock.watermark();
+		if (upTo <= from) {
+			return;
+		}
+		this.accessInvalidation.accept(null);
+		for (SyncType type : this.types.values()) {
+			if (type.clock() != this.clock) {
+				continue;
+			}
+			List<ChangeLog.Entry> entries = this.changeLog.changesSince(type.name(), from);
+			if (entries.isEmpty()) {
+				continue;
+			}
+			List<String> live = new ArrayList<>();
+			for (ChangeLog.Entry entry : entries) {
+				if (entry.deleted()) {
+					fanOut(this.encoder
+						.encode(SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version())), null);
+				}
+				else {
+					live.add(entry.id());
+				}
+			}
+			List<SyncChange> states = live.isEmpty() ? List.of() : type.store().load(live);
+			Set<Subscription> restart = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+			for (SyncChange state : states) {
+				EncodedChange change = this.encoder.encode(state);
+				type.remember(change);
+				for (Subscription subscription : type.candidates(java.util.Arrays.asList((SyncChange) null), null)) {
+					if (!subscription.matches(state)) {
+						continue;
+					}
+					if (this.policy.maySee(subscription.outbox.viewer(), state)) {
+						offer(subscription, change);
+					}
+					else {
+						restart.add(subscription);
+					}
+				}
+			}
+			restart.forEach((subscription) -> subscription.outbox.restart(subscription));
+		}
+		this.clock.advanceTo(upTo);
+		flushTouched();
+	}
+
+	/**
+	 * The current state of objects in their stores, keyed by object; objects that no
+	 * longer exist are left out.
+	 */
+	private Map<ObjectKey, SyncChange> currentStates(List<SyncChange> changes) {
+		Map<String, List<String>> idsByType = new java.util.LinkedHashMap<>();
+		for (SyncChange change : changes) {
+			if (this.types.containsKey(change.key().type())) {
+				idsByType.computeIfAbsent(change.key().type(), (type) -> new ArrayList<>()).add(change.key().id());
+			}
+		}
+		Map<ObjectKey, SyncChange> current = new java.util.LinkedHashMap<>();
+		idsByType.forEach((type, ids) -> {
+			for (SyncChange state : this.types.get(type).store().load(ids)) {
+				current.put(state.key(), state);
+			}
+		});
+		return current;
+	}
+
 	// -- Proposals ----------------------------------------------------------------------
 
 	/**
@@ -762,6 +1138,18 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 */
 	public ProposalReply answer(SyncViewer owner, String requestId, OwnerDecision decision) {
 		return this.proposals.answer(owner, requestId, decision);
+	}
+
+	/**
+	 * A user owner answers a forwarded proposal, which may be held by another instance of
+	 * the cluster.
+	 * @param owner the answering session
+	 * @param requestId the id of the forwarded request
+	 * @param decision the answer
+	 * @return the reply for the answering session: whether its answer was taken
+	 */
+	public CompletableFuture<ProposalReply> decide(SyncViewer owner, String requestId, OwnerDecision decision) {
+		return this.proposals.decide(owner, requestId, decision);
 	}
 
 	/**

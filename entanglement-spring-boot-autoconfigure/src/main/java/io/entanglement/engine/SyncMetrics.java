@@ -32,6 +32,8 @@ public final class SyncMetrics {
 
 	final LongAdder refusedFromPeers = new LongAdder();
 
+	final LongAdder resyncs = new LongAdder();
+
 	private final Map<String, LongAdder> proposals = new ConcurrentHashMap<>();
 
 	void recordProposal(String outcome) {
@@ -53,6 +55,15 @@ public final class SyncMetrics {
 	 */
 	public long commits() {
 		return this.commits.sum();
+	}
+
+	/**
+	 * Times a gap in the commits heard from other instances was filled from the change
+	 * log.
+	 * @return the count
+	 */
+	public long resyncs() {
+		return this.resyncs.sum();
 	}
 
 	/**

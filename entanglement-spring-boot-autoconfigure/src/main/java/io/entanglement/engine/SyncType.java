@@ -283,6 +283,24 @@ final class SyncType {
 	private record Snapshot(long fannedOut, long readNanos, List<SyncChange> objects) {
 	}
 
+	/**
+	 * The newest state of an object fanned out or loaded here.
+	 */
+	@Nullable SyncChange latest(String id) {
+		EncodedChange latest = this.latest.get(id);
+		return (latest != null && latest.change().op() == SyncChange.Op.UPSERT) ? latest.change() : null;
+	}
+
+	/**
+	 * Whether a newer version of the object than this one has been fanned out or loaded:
+	 * the change is then stale (heard late from another instance, or overtaken by a state
+	 * read from the store) and must not go out after the newer one.
+	 */
+	boolean isStale(SyncChange change) {
+		EncodedChange latest = this.latest.get(change.key().id());
+		return latest != null && latest.version() > change.version();
+	}
+
 	void remember(EncodedChange change) {
 		if (change.change().op() == SyncChange.Op.DELETE) {
 			this.latest.remove(change.id());

@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 import io.entanglement.InvalidRequestException;
 import io.entanglement.OwnerDecision;
 import io.entanglement.Proposal;
-import io.entanglement.ProposalReply;
 import io.entanglement.SyncException;
 import io.entanglement.SyncViewer;
 import io.entanglement.engine.SyncManager;
@@ -150,8 +149,8 @@ public final class StompProposalHandler extends InboundChannelHandler {
 			}
 			else if (answer.matches()) {
 				requestId = answer.group(1);
-				ProposalReply reply = this.manager.answer(viewer, requestId, decision(body));
-				this.replies.reply(sessionId, user, reply);
+				this.manager.decide(viewer, requestId, decision(body))
+					.whenComplete((reply, failure) -> this.replies.reply(sessionId, user, reply));
 			}
 			else {
 				throw new InvalidRequestException("No such destination: " + destination);
