@@ -28,7 +28,13 @@ public final class SessionOutbox {
 
 	private static final Log logger = LogFactory.getLog(SessionOutbox.class);
 
-	private static final int FRAMING_BYTES = 160;
+	/**
+	 * What a STOMP MESSAGE frame adds around a batch body besides its destination,
+	 * subscription id and token (command, header names, message id, content type and
+	 * length, terminator, WebSocket frame header), rounded up: the budget must not
+	 * undercount the wire.
+	 */
+	private static final int FRAMING_BYTES = 200;
 
 	/** Subscriptions one session may hold at once. */
 	static final int MAX_SUBSCRIPTIONS = 256;
