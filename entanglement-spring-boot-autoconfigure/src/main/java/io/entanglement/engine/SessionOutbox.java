@@ -36,6 +36,12 @@ public final class SessionOutbox {
 	 */
 	private static final int FRAMING_BYTES = 200;
 
+	/**
+	 * The budget saved up while idle, in fractions of a second: a link as slow as the
+	 * budget would otherwise buffer a burst and hold every later change that much longer.
+	 */
+	private static final int BURST_FRACTION = 16;
+
 	/** Subscriptions one session may hold at once. */
 	static final int MAX_SUBSCRIPTIONS = 256;
 
@@ -71,7 +77,7 @@ public final class SessionOutbox {
 		this.viewer = viewer;
 		this.transport = transport;
 		this.maxBytesPerSecond = maxBytesPerSecond;
-		this.allowance = maxBytesPerSecond;
+		this.allowance = burst(maxBytesPerSecond);
 		this.allowanceNanos = System.nanoTime();
 	}
 
@@ -245,6 +251,10 @@ public final class SessionOutbox {
 		return (interval > 0) ? this.lastFlushNanos + interval - System.nanoTime() : 0;
 	}
 
+	private static double burst(long rate) {
+		return (double) rate / BURST_FRACTION;
+	}
+
 	private long budgetDelay() {
 		long rate = this.maxBytesPerSecond;
 		if (rate <= 0) {
@@ -256,7 +266,7 @@ public final class SessionOutbox {
 
 	private void refill(long rate) {
 		long now = System.nanoTime();
-		this.allowance = Math.min(rate, this.allowance + (now - this.allowanceNanos) * rate / 1_000_000_000d);
+		this.allowance = Math.min(burst(rate), this.allowance + (now - this.allowanceNanos) * rate / 1_000_000_000d);
 		this.allowanceNanos = now;
 	}
 
