@@ -594,7 +594,10 @@ function fmt(v, digits) {
 	}
 	return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
-function cell(list, digits = 0) {
+function cell(list, digits = 0, app = 'entangled') {
+	if (!APPS.includes(app)) {
+		return 'not run';
+	}
 	if (!list.length) {
 		return 'not reached';
 	}
@@ -614,12 +617,12 @@ function rowOf(label, target, get, digits, better) {
 	const pick = (app) => runs.map((r) => (r[app] ? get(r[app]) : undefined)).filter((v) => v !== undefined && v !== null && Number.isFinite(v));
 	const ours = pick('entangled');
 	const theirs = pick('baseline');
-	return `| ${label} | ${target} | ${cell(ours, digits)} | ${cell(theirs, digits)} | ${better ? ratio(ours, theirs, better === 'lower') : '–'} |`;
+	return `| ${label} | ${target} | ${cell(ours, digits)} | ${cell(theirs, digits, 'baseline')} | ${better ? ratio(ours, theirs, better === 'lower') : '–'} |`;
 }
 function row(label, target, scenario, key, digits, better) {
 	const ours = values('entangled', scenario, key);
 	const theirs = values('baseline', scenario, key);
-	return `| ${label} | ${target} | ${cell(ours, digits)} | ${cell(theirs, digits)} | ${better ? ratio(ours, theirs, better === 'lower') : '–'} |`;
+	return `| ${label} | ${target} | ${cell(ours, digits)} | ${cell(theirs, digits, 'baseline')} | ${better ? ratio(ours, theirs, better === 'lower') : '–'} |`;
 }
 function report() {
 	const java = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).toString() || '';
@@ -670,6 +673,9 @@ function report() {
 	lines.push(row('P3 bytes the server wrote that the reader took in', '–', 'p3', 'bytesFromServer', 0, 'lower'));
 	lines.push(row('P3 changes the reader received', '–', 'p3', 'changesReceived', 0, null));
 	const stale = (app) => {
+		if (!APPS.includes(app)) {
+			return 'not run';
+		}
 		const list = values(app, 'p3', 'staleMs');
 		const never = runs.filter((r) => r[app].p3 && !Number.isFinite(r[app].p3.staleMs));
 		const waited = never.map((r) => fmt((r[app].p3.observedMs - r[app].p3.updateSeconds * 1000) / 1000, 1) + ' s');
@@ -677,7 +683,7 @@ function report() {
 			.filter(Boolean).join('; ');
 	};
 	lines.push(`| P3 staleness after updates stop, ms (last commit → reader holds it) | ≤ flush interval + RTT | ${stale('entangled')} | ${stale('baseline')} | – |`);
-	lines.push(`| P3 session dropped | never | ${runs.map((r) => (r.entangled.p3?.dropped ? 'yes' : 'no')).join(', ')} | ${runs.map((r) => (r.baseline.p3?.dropped ? `yes (after ${fmt(r.baseline.p3.droppedAfterMs / 1000, 1)} s)` : 'no')).join(', ')} | – |`);
+	lines.push(`| P3 session dropped | never | ${runs.map((r) => (r.entangled.p3?.dropped ? 'yes' : 'no')).join(', ')} | ${APPS.includes('baseline') ? runs.map((r) => (r.baseline.p3?.dropped ? `yes (after ${fmt(r.baseline.p3.droppedAfterMs / 1000, 1)} s)` : 'no')).join(', ') : 'not run'} | – |`);
 	lines.push(row(`P4 heap per idle session after GC, KB (${MODE.p4Sessions.toLocaleString('en-US')} sessions)`, '≤ 50', 'p4', 'heapPerSessionKB', 1, 'lower'));
 	lines.push(row('P4 direct memory per idle session, KB', '–', 'p4', 'directPerSessionKB', 2, null));
 	for (const label of p5Labels) {
