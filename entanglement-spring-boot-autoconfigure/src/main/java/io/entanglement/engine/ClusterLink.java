@@ -2,6 +2,7 @@ package io.entanglement.engine;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import io.entanglement.ObjectKey;
@@ -36,8 +37,10 @@ public interface ClusterLink {
 	 * dispatcher thread; must not block.
 	 * @param seq the sequence number of the access change
 	 * @param keys the objects
+	 * @param formerAudiences per object (same order), the audience keys of who could see
+	 * it before the change, or {@code null} where any viewer could
 	 */
-	void accessChanged(long seq, List<ObjectKey> keys);
+	void accessChanged(long seq, List<ObjectKey> keys, List<@Nullable Set<String>> formerAudiences);
 
 	/**
 	 * Tell the other instances about a transition a session of this instance drives, so

@@ -801,7 +801,14 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		}
 		try {
 			if (ticket.scopes != null) {
-				link.accessChanged(ticket.seq(), changes.stream().map((change) -> change.change().key()).toList());
+				List<@Nullable Set<String>> former = new ArrayList<>(changes.size());
+				for (int i = 0; i < changes.size(); i++) {
+					SyncChange state = changes.get(i).change();
+					SyncType type = this.types.get(state.key().type());
+					former.add((type != null) ? type.audienceBefore(state, ticket.scopes.get(i)) : null);
+				}
+				link.accessChanged(ticket.seq(), changes.stream().map((change) -> change.change().key()).toList(),
+						former);
 			}
 			else {
 				link.committed(ticket.seq(), changes.stream().map(EncodedChange::change).toList(), ticket.previous);
@@ -857,6 +864,28 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @param keys the objects
 	 */
 	public void remoteAccessChanged(long seq, List<ObjectKey> keys) {
+		remoteAccessChanged(seq, keys, java.util.Collections.nCopies(keys.size(), null));
+	}
+
+	/**
+	 * Apply an access change made on another instance, knowing who could see each object
+	 * before it. A viewer this instance cannot decide about, because it no longer caches
+	 * the access as it was, and that held a key of the former audience, may have lost
+	 * access: naming the object in a {@code forget} could tell a viewer that never saw it
+	 * that it exists, so its subscription is reset instead.
+	 * @param seq the sequence number of the access change
+	 * @param keys the objects
+	 * @param formerAudiences per object (same order), the audience keys of who could see
+	 * it before, or {@code null} where unknown
+	 */
+	public void remoteAccessChanged(long seq, List<ObjectKey> keys, List<@Nullable Set<String>> formerAudiences) {
+		Map<ObjectKey, Set<String>> former = new java.util.HashMap<>();
+		for (int i = 0; i < keys.size() && i < formerAudiences.size(); i++) {
+			Set<String> audience = formerAudiences.get(i);
+			if (audience != null) {
+				former.put(keys.get(i), audience);
+			}
+		}
 		this.dispatcher.execute(() -> {
 			if (seq <= this.clock.watermark()) {
 				return;
@@ -891,6 +920,12 @@ public class SyncManager implements InitializingBean, DisposableBean {
 					for (Subscription subscription : type.candidates(new ArrayList<>(List.of(state)), null)) {
 						before.putIfAbsent(subscription, Boolean.FALSE);
 					}
+					Set<String> formerAudience = former.get(state.key());
+					if (formerAudience != null) {
+						for (Subscription subscription : type.withAudienceKeys(formerAudience)) {
+							before.putIfAbsent(subscription, Boolean.FALSE);
+						}
+					}
 					EncodedChange forget = null;
 					for (Map.Entry<Subscription, Boolean> entry : before.entrySet()) {
 						Subscription subscription = entry.getKey();
@@ -904,6 +939,13 @@ public class SyncManager implements InitializingBean, DisposableBean {
 								forget = this.encoder.encode(SyncChange.forget(state.key(), state.version()));
 							}
 							offer(subscription, forget);
+						}
+						else if (!may && formerAudience != null && subscription.matches(state)
+								&& !Collections.disjoint(formerAudience, type.keysOf(subscription))) {
+							// Named in the former audience and refused now, but not known
+							// to
+							// have been allowed: it may hold the object.
+							subscription.outbox.restart(subscription);
 						}
 					}
 				}

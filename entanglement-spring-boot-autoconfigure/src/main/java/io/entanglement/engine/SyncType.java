@@ -229,6 +229,36 @@ final class SyncType {
 		return collect(sets);
 	}
 
+	/**
+	 * The subscriptions whose viewers hold one of these audience keys.
+	 */
+	Collection<Subscription> withAudienceKeys(Set<String> keys) {
+		return collect(keys.stream().map(this.byAudienceKey::get).toList());
+	}
+
+	/**
+	 * The audience keys a subscription's viewer holds.
+	 */
+	Set<String> keysOf(Subscription subscription) {
+		Set<String> keys = this.keysOf.get(subscription);
+		return (keys != null) ? keys : Set.of();
+	}
+
+	/**
+	 * The audience of an object as it was before an access change, or {@code null} if any
+	 * viewer could see it (or the type has no audience index).
+	 */
+	@Nullable Set<String> audienceBefore(SyncChange state, AccessScope scope) {
+		AudienceIndex audience = this.audience;
+		if (audience == null) {
+			return null;
+		}
+		List<@Nullable Set<String>> before = new ArrayList<>(1);
+		scope.before(() -> before.add(audience.audience(state)));
+		Set<String> keys = before.get(0);
+		return (keys != null) ? Set.copyOf(keys) : null;
+	}
+
 	private static Collection<Subscription> collect(List<@Nullable Set<Subscription>> sets) {
 		Set<Subscription> only = null;
 		int nonEmpty = 0;

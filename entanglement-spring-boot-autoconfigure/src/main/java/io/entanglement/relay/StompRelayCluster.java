@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -196,9 +197,12 @@ public final class StompRelayCluster implements ClusterLink, ApplicationListener
 	}
 
 	@Override
-	public void accessChanged(long seq, List<ObjectKey> keys) {
+	public void accessChanged(long seq, List<ObjectKey> keys, List<@Nullable Set<String>> formerAudiences) {
 		Map<String, Object> notice = notice("access", seq);
 		notice.put("keys", keys.stream().map((key) -> List.of(key.type(), key.id())).toList());
+		List<@Nullable List<String>> former = new ArrayList<>(formerAudiences.size());
+		formerAudiences.forEach((audience) -> former.add((audience != null) ? List.copyOf(audience) : null));
+		notice.put("former", former);
 		send(CLUSTER_TOPIC, notice);
 	}
 
@@ -329,7 +333,18 @@ public final class StompRelayCluster implements ClusterLink, ApplicationListener
 					for (JsonNode key : notice.path("keys")) {
 						keys.add(new ObjectKey(key.path(0).asString(), key.path(1).asString()));
 					}
-					this.manager.remoteAccessChanged(seq, keys);
+					List<@Nullable Set<String>> former = new ArrayList<>();
+					for (JsonNode audience : notice.path("former")) {
+						if (audience.isArray()) {
+							Set<String> audienceKeys = new java.util.HashSet<>();
+							audience.forEach((key) -> audienceKeys.add(key.asString()));
+							former.add(audienceKeys);
+						}
+						else {
+							former.add(null);
+						}
+					}
+					this.manager.remoteAccessChanged(seq, keys, former);
 				}
 				case "transition" -> {
 					Map<String, @Nullable Object> state = json.convertValue(notice.path("state"), Map.class);

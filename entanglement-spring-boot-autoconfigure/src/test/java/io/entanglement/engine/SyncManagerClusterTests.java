@@ -3,6 +3,7 @@ package io.entanglement.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -135,7 +136,7 @@ class SyncManagerClusterTests {
 		}
 
 		@Override
-		public void accessChanged(long seq, List<ObjectKey> keys) {
+		public void accessChanged(long seq, List<ObjectKey> keys, List<@Nullable Set<String>> formerAudiences) {
 		}
 
 		@Override
