@@ -325,20 +325,27 @@ describe('transitions', () => {
 
 	test('roll the initiator\'s overlay back when someone else\'s transition breaks it', async () => {
 		const { users: [alice, bob], collections: [markers, bobsMarkers], id } = await dragged('alice', 'bob');
-		const ended = next(markers, 'transition-end', ({ id: endedId }) => endedId === id);
+		// What alice's collection shows the moment her transition ends, before bob's (which
+		// may arrive in the same frame) is laid over it.
+		let shownAtTheEnd;
+		const ended = next(markers, 'transition-end', ({ id: endedId }) => {
+			shownAtTheEnd = markers.current(id).lat;
+			return endedId === id;
+		});
 		const seenByBob = next(bobsMarkers, 'transition', ({ transition }) => transition.by === 'alice');
 		const drag = alice.transition('marker', id, { lat: 50 });
 		assert.equal(markers.current(id).lat, 50);
 
 		// Once bob has seen alice's transition, his is the later one.
 		await seenByBob;
+		const bobsShown = next(markers, 'transition', ({ transition }) => transition.by === 'bob' && !transition.local);
 		bob.transition('marker', id, { lat: 60 });
 		assert.deepEqual(await within(drag.ended, 'the end of the transition'), { reason: 'broken' });
 		assert.equal((await ended).local, true);
 		assert.equal(drag.active, false);
-		assert.equal(markers.current(id).lat, 1, 'rolled back');
+		assert.equal(shownAtTheEnd, 1, 'rolled back');
 		// Bob's transition is shown to alice in its place.
-		await next(markers, 'transition', ({ transition }) => transition.by === 'bob' && !transition.local);
+		await bobsShown;
 		assert.equal(markers.current(id).lat, 60);
 	});
 });
