@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -843,7 +844,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 					SyncChange change = changes.get(i);
 					SyncChange state = (change.op() == SyncChange.Op.DELETE) ? change : current.get(change.key());
 					if (state != null) {
-						fanOut(this.encoder.encode(state), (previous != null) ? previous.get(i) : null);
+						SyncChange before = (previous != null) ? previous.get(i) : null;
+						// Encoded with the state before, as a local commit is: a session
+						// that
+						// holds that version takes a patch whichever instance committed.
+						fanOut(this.encoder.encode(state, before), before);
 					}
 				}
 				this.clock.advance(seq);
@@ -864,7 +869,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @param keys the objects
 	 */
 	public void remoteAccessChanged(long seq, List<ObjectKey> keys) {
-		remoteAccessChanged(seq, keys, java.util.Collections.nCopies(keys.size(), null));
+		remoteAccessChanged(seq, keys, Collections.nCopies(keys.size(), null));
 	}
 
 	/**
@@ -879,7 +884,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * it before, or {@code null} where unknown
 	 */
 	public void remoteAccessChanged(long seq, List<ObjectKey> keys, List<@Nullable Set<String>> formerAudiences) {
-		Map<ObjectKey, Set<String>> former = new java.util.HashMap<>();
+		Map<ObjectKey, Set<String>> former = new HashMap<>();
 		for (int i = 0; i < keys.size() && i < formerAudiences.size(); i++) {
 			Set<String> audience = formerAudiences.get(i);
 			if (audience != null) {

@@ -204,12 +204,11 @@ final class SyncType {
 				}
 				keys.addAll(audience);
 				if (scope != null) {
-					List<@Nullable Set<String>> before = new ArrayList<>(1);
-					scope.before(() -> before.add(this.audience.audience(state)));
-					if (before.get(0) == null) {
+					Set<String> before = audienceBefore(state, scope);
+					if (before == null) {
 						return this.subscriptions;
 					}
-					keys.addAll(before.get(0));
+					keys.addAll(before);
 				}
 			}
 			return collect(keys.stream().map(this.byAudienceKey::get).toList());
@@ -255,8 +254,7 @@ final class SyncType {
 		}
 		List<@Nullable Set<String>> before = new ArrayList<>(1);
 		scope.before(() -> before.add(audience.audience(state)));
-		Set<String> keys = before.get(0);
-		return (keys != null) ? Set.copyOf(keys) : null;
+		return before.get(0);
 	}
 
 	private static Collection<Subscription> collect(List<@Nullable Set<Subscription>> sets) {

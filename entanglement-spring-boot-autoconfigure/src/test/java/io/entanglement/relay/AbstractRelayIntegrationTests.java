@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.entanglement.engine.SyncManager;
+import io.entanglement.security.AclSyncPolicy;
 import io.entanglement.security.EntanglementAcl;
 import io.entanglement.testapp.Marker;
 import io.entanglement.testapp.MarkerRepository;
@@ -37,6 +38,7 @@ import org.springframework.messaging.simp.user.SimpSession;
 import org.springframework.messaging.simp.user.SimpUser;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 import org.springframework.security.acls.domain.BasePermission;
+import org.springframework.security.acls.model.AclCache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -173,11 +175,9 @@ abstract class AbstractRelayIntegrationTests {
 	@Test
 	@Order(3)
 	void aRevocationOnOneInstanceMakesTheOtherForgetAtOnce() throws Exception {
-		Memo memo = memos(this.a).save(new Memo("shared"));
+		Memo memo = memoReadByAliceAndBob("shared");
 		String id = memo.getId().toString();
 		EntanglementAcl acl = this.a.getBean(EntanglementAcl.class);
-		acl.grantUser("memo", id, "alice", BasePermission.READ);
-		acl.grantUser("memo", id, "bob", BasePermission.READ);
 		try (StompTestClient aliceOnB = StompTestClient.connect(port(this.b), "alice");
 				StompTestClient bobOnB = StompTestClient.connect(port(this.b), "bob")) {
 			aliceOnB.subscribe("memo");
@@ -201,11 +201,9 @@ abstract class AbstractRelayIntegrationTests {
 	@Test
 	@Order(4)
 	void aRevocationReachesTheOtherInstanceAlsoWhenItNoLongerCachesTheOldAccess() throws Exception {
-		Memo memo = memos(this.a).save(new Memo("evicted"));
+		Memo memo = memoReadByAliceAndBob("evicted");
 		String id = memo.getId().toString();
 		EntanglementAcl acl = this.a.getBean(EntanglementAcl.class);
-		acl.grantUser("memo", id, "alice", BasePermission.READ);
-		acl.grantUser("memo", id, "bob", BasePermission.READ);
 		try (StompTestClient aliceOnB = StompTestClient.connect(port(this.b), "alice");
 				StompTestClient bobOnB = StompTestClient.connect(port(this.b), "bob")) {
 			aliceOnB.subscribe("memo");
@@ -213,8 +211,8 @@ abstract class AbstractRelayIntegrationTests {
 			assertThat(viewOf(aliceOnB.untilSynced()).objects()).containsKey(id);
 			assertThat(viewOf(bobOnB.untilSynced()).objects()).containsKey(id);
 			// Instance B forgets what it knew of the access before the change.
-			this.b.getBean(org.springframework.security.acls.model.AclCache.class).clearCache();
-			this.b.getBean(io.entanglement.security.AclSyncPolicy.class).invalidateAll();
+			this.b.getBean(AclCache.class).clearCache();
+			this.b.getBean(AclSyncPolicy.class).invalidateAll();
 
 			acl.revokeUser("memo", id, "bob", BasePermission.READ);
 			// Bob may have held it: without naming the object, he starts over without it.
@@ -223,6 +221,15 @@ abstract class AbstractRelayIntegrationTests {
 			assertThat(viewOf(again).objects()).doesNotContainKey(id);
 			aliceOnB.assertNoBatchWithin(QUIET);
 		}
+	}
+
+	/** A memo saved on instance A that alice and bob may read. */
+	private Memo memoReadByAliceAndBob(String title) {
+		Memo memo = memos(this.a).save(new Memo(title));
+		EntanglementAcl acl = this.a.getBean(EntanglementAcl.class);
+		acl.grantUser("memo", memo.getId().toString(), "alice", BasePermission.READ);
+		acl.grantUser("memo", memo.getId().toString(), "bob", BasePermission.READ);
+		return memo;
 	}
 
 	@Test
