@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
+import './stomp-parser.mjs';
 
 const options = JSON.parse(process.argv[2]);
 const {
@@ -161,6 +162,8 @@ class Session {
 					});
 					return socket;
 				},
+				// As the JS client does: batches as binary messages (the server may still send text).
+				connectHeaders: ENTANGLED ? { 'entanglement-binary-frames': 'true' } : {},
 				heartbeatIncoming: 0,
 				heartbeatOutgoing: 0,
 				reconnectDelay: 0,

@@ -21,13 +21,16 @@ const flag = (name, fallback) => {
 // Entanglement sessions took about 100 s here (see RESULTS.md), which 15 minutes cannot hold
 // in every run.
 const MODE = QUICK
-	? { name: 'quick', runs: 1, warmSeconds: 2, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 3000, p4Sessions: 1000, p5Large: 100_000,
+	? { name: 'quick', runs: 1, warmSeconds: 5, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 3000, p4Sessions: 1000, p5Large: 100_000,
 		p6Sessions: 2000, p6Seconds: 2, p6Runs: 1, p7Seconds: 3, p8Seconds: 2 }
-	: { name: 'full', runs: 2, warmSeconds: 3, p1Seconds: 10, p2Seconds: 6, p3Seconds: 6, p3DrainMs: 10000, p1DrainMs: 10000, p4Sessions: 1000, p5Large: 100_000,
+	: { name: 'full', runs: 2, warmSeconds: 20, p1Seconds: 10, p2Seconds: 6, p3Seconds: 6, p3DrainMs: 10000, p1DrainMs: 10000, p4Sessions: 1000, p5Large: 100_000,
 		p6Sessions: 10_000, p6Seconds: 4, p6Runs: 1, p7Seconds: 8, p8Seconds: 4 };
 MODE.runs = Number(flag('--runs', MODE.runs));
 MODE.p6Runs = Number(flag('--p6-runs', MODE.p6Runs));
 MODE.p6Sessions = Number(flag('--p6-sessions', MODE.p6Sessions));
+MODE.warmSeconds = Number(flag('--warm-seconds', MODE.warmSeconds));
+MODE.p1Seconds = Number(flag('--p1-seconds', MODE.p1Seconds));
+MODE.p2Seconds = Number(flag('--p2-seconds', MODE.p2Seconds));
 // The quick mode checks Entanglement for regressions and leaves the baseline out, unless
 // --baseline; the full mode always runs both.
 const APPS = (QUICK && !args.includes('--baseline')) ? ['entangled'] : ['entangled', 'baseline'];
@@ -53,13 +56,22 @@ const P8_HZ = 60;
 const P8_VIEWERS = 1000;
 const P8_CAP = 20;
 const OUT = path.resolve(flag('--out', path.join(MODULE, 'RESULTS.md')));
-const JFR = args.includes('--jfr');
+// --async-profiler lib: profile with async-profiler's agent (the path to libasyncProfiler.so)
+// instead of a flight recording; implies --jfr.
+const ASYNC_PROFILER = flag('--async-profiler', null);
+const JFR = args.includes('--jfr') || ASYNC_PROFILER !== null;
 // Clients offer permessage-deflate (as browsers do) unless --no-deflate.
 const DEFLATE = !args.includes('--no-deflate');
 // Entanglement sessions ask for patches unless --no-delta; its server accepts
 // permessage-deflate only with --compression (entanglement.stomp.compression).
 const DELTA = !args.includes('--no-delta');
 const COMPRESSION = args.includes('--compression');
+// Entanglement sessions ask for binary messages on CONNECT, as the JS client does;
+// --text-frames: the server sends text messages anyway (entanglement.stomp.binary-frames=false).
+const TEXT_FRAMES = args.includes('--text-frames');
+// --set name=value (repeatable): a property of the Entanglement server, e.g.
+// --set entanglement.session.max-writes-per-second=0.
+const SETTINGS = args.flatMap((arg, i) => (arg === '--set' && args[i + 1] ? [args[i + 1]] : []));
 // --tomcat-buffer n: both servers run with -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=n.
 const TOMCAT_BUFFER = flag('--tomcat-buffer', null);
 const PORT = 18080;
@@ -68,7 +80,9 @@ const HEAP = '-Xmx3g';
 const P1_CLIENT_PROCESSES = 4;
 const AUTH = 'Basic ' + Buffer.from('u0:bench').toString('base64');
 const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '')
-	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '')
+	+ (args.includes('--warm-seconds') ? ' --warm-seconds ' + MODE.warmSeconds : '')
+	+ (args.includes('--p1-seconds') ? ' --p1-seconds ' + MODE.p1Seconds : '') + (args.includes('--p2-seconds') ? ' --p2-seconds ' + MODE.p2Seconds : '')
+	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '') + (TEXT_FRAMES ? ' --text-frames' : '') + SETTINGS.map((setting) => ' --set ' + setting).join('')
 	+ (TOMCAT_BUFFER ? ' --tomcat-buffer ' + TOMCAT_BUFFER : '') + (QUICK && args.includes('--baseline') ? ' --baseline' : '') + (args.includes('--only') ? ' --only ' + ONLY.join(',') : '');
 
 const log = (...parts) => console.error(new Date().toISOString().slice(11, 19), ...parts);
@@ -86,7 +100,16 @@ async function startServer(app, extra = [], label = app, heap = HEAP) {
 	if (TOMCAT_BUFFER) {
 		jvm.push('-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=' + TOMCAT_BUFFER);
 	}
-	const options = (app === 'entangled' && COMPRESSION) ? ['--entanglement.stomp.compression=true'] : [];
+	const options = [];
+	if (app === 'entangled' && COMPRESSION) {
+		options.push('--entanglement.stomp.compression=true');
+	}
+	if (app === 'entangled' && TEXT_FRAMES) {
+		options.push('--entanglement.stomp.binary-frames=false');
+	}
+	if (app === 'entangled') {
+		options.push(...SETTINGS.map((setting) => '--' + setting));
+	}
 	const child = spawn('java', [...jvm, '-cp', classpath, CLASSES[app], '--server.port=' + PORT, ...options, ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
 	const started = Date.now();
 	for (;;) {
@@ -114,6 +137,15 @@ function recording(server, name) {
 	const directory = path.join(MODULE, 'target/load');
 	mkdirSync(directory, { recursive: true });
 	const jcmd = (...command) => execFileSync('jcmd', [String(server.pid), ...command], { stdio: 'ignore' });
+	if (ASYNC_PROFILER) {
+		// Collapsed stacks of on-CPU time, Java and kernel frames, from async-profiler.
+		// Quoted: jcmd would read the options' "=" as its own name=value arguments.
+		const agent = (options) => jcmd('JVMTI.agent_load', ASYNC_PROFILER, `"${options}"`);
+		return {
+			start: () => agent('start,event=cpu,interval=1ms'),
+			stop: () => agent(`stop,collapsed,file=${path.join(directory, name + '.collapsed')}`),
+		};
+	}
 	return {
 		start: () => jcmd('JFR.start', 'name=p1', 'settings=profile'),
 		stop: () => jcmd('JFR.stop', 'name=p1', `filename=${path.join(directory, name + '.jfr')}`),
@@ -307,7 +339,7 @@ async function p5CatchUp() {
 // subscribe to their group's marker. Phase "1k": 1,000 sessions (groups 0-99), commits over
 // those groups' 100 markers; phase "10k": all sessions, commits over the 1,000 markers. Both
 // offer P6_RATE changes/s, each visible to the 10 sessions of one group.
-async function p6Groups(app) {
+async function p6Groups(app, profile) {
 	const settings = { users: 10_000, type: 'groupMarker', groupSize: 10, latencyEvery: 10 };
 	const seeded = await http('POST', `/bench/seed?kind=group&count=${P6_GROUPS}`);
 	log(`${app} P6: ${P6_GROUPS} group markers seeded${app === 'entangled' ? ' and granted' : ''} in ${seeded.ms} ms`);
@@ -330,7 +362,7 @@ async function p6Groups(app) {
 	await sleep(1000);
 	const heap2 = await http('GET', '/bench/heap');
 	result.p4['all'] = memoryFigures(heap0, heap2, all.sessions, all.failed);
-	result.phases['all'] = await groupLoad(all, all.sessions / 10, all.sessions);
+	result.phases['all'] = await groupLoad(all, all.sessions / 10, all.sessions, profile);
 	result.phases['all'].connectSeconds = connectRest;
 	await all.close();
 	return result;
@@ -345,13 +377,15 @@ function memoryFigures(before, after, sessions, failed) {
 	};
 }
 
-async function groupLoad(clients, objects, sessions) {
+async function groupLoad(clients, objects, sessions, profile) {
 	const tx = P6_RATE / P6_BATCH;
 	const cpu0 = await http('GET', '/bench/cpu');
 	// Latency and the share received count only this phase's commits (a server still
 	// delivering the previous phase's backlog delivers it now too).
 	await clients.ask({ cmd: 'start', minSentAt: Date.now() * 1000 });
+	profile?.start();
 	const status = await drive(tx, objects, tx * MODE.p6Seconds, P6_BATCH, 'group');
+	profile?.stop();
 	const stopped = await clients.ask({ cmd: 'stop' });
 	const cpu1 = await http('GET', '/bench/cpu');
 	// Until nothing arrived for 2 s (at most 20 s), so that the next phase starts clean.
@@ -496,14 +530,18 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 		const server = await startServer(app, [], `${app}-run${run}`);
 		try {
 			log(`run ${run} ${app}: warm-up`);
-			await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: MODE.warmSeconds, latencyEvery: 2, drainMs: 2000 });
+			// Both shapes the JIT must have compiled for: P2's (100 sessions, 200 commits/s)
+			// and P1's (1,000 sessions, 100 commits/s).
+			await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: Math.ceil(MODE.warmSeconds / 4), latencyEvery: 2, drainMs: 2000 });
+			await fanOut(app, { sessions: 1000, processes: P1_CLIENT_PROCESSES, rate: 100, seconds: Math.ceil(MODE.warmSeconds * 3 / 4), latencyEvery: 10, drainMs: 2000 });
 			if (app === 'entangled' && runs_('p5')) {
 				log(`run ${run} ${app}: P5`);
 				result[app].p5 = await p5CatchUp();
 			}
 			if (runs_('p2')) {
 				log(`run ${run} ${app}: P2`);
-				result[app].p2 = await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: MODE.p2Seconds, latencyEvery: 2, drainMs: 5000 });
+				const profile = JFR ? recording(server, `${app}-p2-run${run}`) : undefined;
+				result[app].p2 = await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: MODE.p2Seconds, latencyEvery: 2, drainMs: 5000, profile });
 			}
 			if (app === 'baseline' && runs_('p3')) {
 				log(`run ${run} ${app}: P3`);
@@ -537,7 +575,7 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 			}
 			if (runs_('p6') && run <= MODE.p6Runs) {
 				log(`run ${run} ${app}: P6 and P4 at ${MODE.p6Sessions.toLocaleString('en-US')} sessions`);
-				const p6 = await p6Groups(app);
+				const p6 = await p6Groups(app, JFR ? recording(server, `${app}-p6-run${run}`) : undefined);
 				result[app].p4x = p6.p4;
 				result[app].p6 = p6.phases;
 				log(`run ${run} ${app} P6:`, JSON.stringify({ p4x: result[app].p4x, p6: result[app].p6 }));
@@ -647,6 +685,8 @@ function report() {
 	lines.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, ${javaVersion}, server heap \`${HEAP}\`, Node ${process.version}. ` +
 		`Server and client processes share the cores over loopback. ` + (DEFLATE ? 'Clients offer permessage-deflate (as browsers and `ws` do); the baseline (Tomcat\'s default) accepts it, ' + (COMPRESSION ? 'and so does Entanglement (`--compression`: `entanglement.stomp.compression=true`). ' : 'Entanglement refuses it (its default, `entanglement.stomp.compression=false`). ') : 'Clients do not offer permessage-deflate (`--no-deflate`). ')
 		+ (DELTA ? 'Entanglement sessions ask for patches (`entanglement-delta:true`, as the JS client does). ' : 'Entanglement sessions do not ask for patches (`--no-delta`). ')
+		+ (TEXT_FRAMES ? 'Entanglement sessions ask for binary messages, but the server sends text (`--text-frames`). ' : 'Entanglement sessions ask for batches as binary WebSocket messages (`entanglement-binary-frames:true` on CONNECT, as the JS client does). ')
+		+ 'The load clients parse STOMP frames with `load/stomp-parser.mjs` (headers by a native search, body by its content-length) instead of stompjs\'s byte-by-byte parser, for both servers. '
 		+ (TOMCAT_BUFFER ? `Both servers run with \`-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=${TOMCAT_BUFFER}\`. ` : '') + `Load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAtEnd}.`);
 	lines.push('');
 	lines.push('Cells: median (min–max) over the runs. "Entanglement" is the starter with its defaults (P3: `entanglement.session.max-bytes-per-second=8KB`); ' +
@@ -775,7 +815,11 @@ function notes() {
   "Delivered by the end of the drain": share of the commits that the sampled sessions had received
   when the harness stopped waiting (P1: ${MODE.p1DrainMs / 1000} s after the last commit).
 - Server CPU: process CPU time (\`OperatingSystemMXBean\`) over the committing window.
-- Each server is warmed up first (100 sessions, 200 commits/s for ${MODE.warmSeconds} s, not recorded).
+- Each server is warmed up first, not recorded: 100 sessions at 200 commits/s for
+  ${Math.ceil(MODE.warmSeconds / 4)} s, then 1,000 sessions at 100 commits/s for ${Math.ceil(MODE.warmSeconds * 3 / 4)} s:
+  on 2 cores the JIT compilers still took about a third of the server's CPU during P2 after a
+  3-second warm-up (async-profiler, \`--async-profiler\`); the longer warm-up measures both servers
+  closer to how they run after some time in service.
 - P3: one marker at 1,000 commits/s for ${MODE.p3Seconds} s to one session whose socket is read through a
   loopback proxy that reads at most 8,192 bytes/s from the server (it stops reading when it holds
   1 KB). Entanglement runs with \`entanglement.session.max-bytes-per-second=8KB\`; the baseline has no
@@ -784,7 +828,10 @@ function notes() {
   version minus its commit time; the harness waits ${MODE.p3DrainMs / 1000} s for it.
 - P4: heap in use after \`System.gc()\` (repeated until it stops shrinking) with the 1,000 P1 sessions
   connected and idle, minus the same before they connected, divided by the sessions; this includes
-  the container's and Spring's per-connection state, not only the library's.
+  the container's and Spring's per-connection state, not only the library's. The starter sizes
+  Tomcat's three WebSocket framing and write buffers per connection to 2 KB
+  (\`entanglement.stomp.container-buffer-size\`, through Tomcat's system property); the baseline
+  keeps Tomcat's 8 KB, as a Spring application does unless told otherwise.
 - P5: one session subscribes, keeps the last resume token, disconnects; the committer then makes
   the offline updates (10: one transaction each, touching 10 objects; 1,000 and 100,000: transactions
   of 100, so every one of the 100 objects changes 10 or 1,000 times); the session resubscribes with
@@ -809,7 +856,8 @@ function notes() {
   principal holds \`GROUP_g\` and \`ROLE_USER\` (checked once; nothing is rechecked per change).
   The committer offers ${P6_RATE.toLocaleString('en-US')} changes/s as ${P6_RATE / P6_BATCH} transactions/s of
   ${P6_BATCH} markers each (batched: one thread committing one marker per transaction does not reach
-  that rate here), for ${MODE.p6Seconds} s, first with 1,000 sessions connected (groups 0–99, commits
+  that rate here; each transaction reads its markers in one query and Hibernate sends their updates
+  in one JDBC batch, \`hibernate.jdbc.batch_size=50\`, in both servers), for ${MODE.p6Seconds} s, first with 1,000 sessions connected (groups 0–99, commits
   over their 100 markers), then with all sessions (commits over all their groups' markers): every
   change has 10 viewers in both phases, so CPU per change should not grow with the sessions
   connected. "Committed changes/s sustained" is what the committer reached; every 10th session parses

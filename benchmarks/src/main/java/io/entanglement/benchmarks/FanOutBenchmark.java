@@ -98,7 +98,7 @@ public class FanOutBenchmark {
 	@Benchmark
 	public long commitAndDeliver(Delivered delivered) {
 		long framesBefore = this.counter.frames();
-		long charsBefore = this.counter.bodyChars();
+		long bytesBefore = this.counter.bodyBytes();
 		this.expectedDeliveries += (long) this.commitsPerOp * this.sessions;
 		for (int i = 0; i < this.commitsPerOp; i++) {
 			long seq = ++this.seq;
@@ -110,7 +110,7 @@ public class FanOutBenchmark {
 		delivered.commits += this.commitsPerOp;
 		delivered.deliveries += (long) this.commitsPerOp * this.sessions;
 		delivered.frames += this.counter.frames() - framesBefore;
-		delivered.bodyChars += this.counter.bodyChars() - charsBefore;
+		delivered.bodyBytes += this.counter.bodyBytes() - bytesBefore;
 		return this.seq;
 	}
 
@@ -150,16 +150,16 @@ public class FanOutBenchmark {
 		public long frames;
 
 		/**
-		 * Characters of batch bodies handed to the transports.
+		 * Bytes of batch bodies handed to the transports.
 		 */
-		public long bodyChars;
+		public long bodyBytes;
 
 		@Setup(Level.Iteration)
 		public void reset() {
 			this.commits = 0;
 			this.deliveries = 0;
 			this.frames = 0;
-			this.bodyChars = 0;
+			this.bodyBytes = 0;
 		}
 
 	}

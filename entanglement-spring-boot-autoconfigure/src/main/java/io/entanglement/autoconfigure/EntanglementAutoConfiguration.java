@@ -78,7 +78,8 @@ public final class EntanglementAutoConfiguration {
 				session.getMaxPending(), (int) session.getMaxWriteSize().toBytes(),
 				properties.getTombstones().getRetention(), properties.getNodeId(),
 				properties.getProposals().getTimeout(), properties.getTransitions().getTtl(),
-				properties.getTransitions().getMaxRate());
+				properties.getTransitions().getMaxRate(), session.getMaxWritesPerSecond(),
+				session.getMaxCoalesceDelay());
 		ChangeEncoder encoder = new ChangeEncoder(jsonMapper.getIfAvailable(JsonMapper::new),
 				properties.getSession().isDeltaEncoding());
 		// Mandatory access control first, then every policy in order; none overrides

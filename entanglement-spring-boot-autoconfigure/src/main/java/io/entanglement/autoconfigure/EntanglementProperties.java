@@ -646,6 +646,8 @@ public class EntanglementProperties {
 	 */
 	public static class Stomp {
 
+		static final DataSize DEFAULT_CONTAINER_BUFFER_SIZE = DataSize.ofKilobytes(2);
+
 		/**
 		 * Path of the STOMP over WebSocket endpoint.
 		 */
@@ -681,6 +683,40 @@ public class EntanglementProperties {
 		 * for fewer bytes on the wire; worth it on thin links.
 		 */
 		private boolean compression;
+
+		/**
+		 * Whether batches go out as binary WebSocket messages (UTF-8 STOMP frames, each
+		 * copied from the encodings shared by all recipients) to clients that ask for
+		 * them with the CONNECT header 'entanglement-binary-frames:true', as the JS and
+		 * Java clients do. Other clients get text messages, which the container encodes
+		 * for every recipient again. Switch off to read every frame as text, in a
+		 * browser's developer tools for example.
+		 */
+		private boolean binaryFrames = true;
+
+		/**
+		 * Size of each of the three buffers Tomcat gives every WebSocket connection for
+		 * framing and writing (its 'org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE', 8
+		 * KB by default), held by idle connections too. Set once per JVM before Tomcat
+		 * starts, unless that system property is given; zero keeps Tomcat's default.
+		 */
+		private DataSize containerBufferSize = DataSize.ofKilobytes(2);
+
+		public DataSize getContainerBufferSize() {
+			return this.containerBufferSize;
+		}
+
+		public void setContainerBufferSize(DataSize containerBufferSize) {
+			this.containerBufferSize = containerBufferSize;
+		}
+
+		public boolean isBinaryFrames() {
+			return this.binaryFrames;
+		}
+
+		public void setBinaryFrames(boolean binaryFrames) {
+			this.binaryFrames = binaryFrames;
+		}
 
 		public boolean isCompression() {
 			return this.compression;
@@ -766,6 +802,36 @@ public class EntanglementProperties {
 		 * subscriptions that ask for patches and hold the version just before it.
 		 */
 		private boolean deltaEncoding = true;
+
+		/**
+		 * Writes per second across all sessions above which each session's writes are
+		 * spaced out so the whole stays near this rate; changes coalesce meanwhile, so
+		 * each write carries more of them. Below it, a session is written to as soon as
+		 * it is idle. Zero never spaces writes out.
+		 */
+		private int maxWritesPerSecond = 25_000;
+
+		/**
+		 * Longest spacing between two writes to one session that 'max-writes-per-second'
+		 * may impose: the most latency it may add.
+		 */
+		private Duration maxCoalesceDelay = Duration.ofMillis(50);
+
+		public int getMaxWritesPerSecond() {
+			return this.maxWritesPerSecond;
+		}
+
+		public void setMaxWritesPerSecond(int maxWritesPerSecond) {
+			this.maxWritesPerSecond = maxWritesPerSecond;
+		}
+
+		public Duration getMaxCoalesceDelay() {
+			return this.maxCoalesceDelay;
+		}
+
+		public void setMaxCoalesceDelay(Duration maxCoalesceDelay) {
+			this.maxCoalesceDelay = maxCoalesceDelay;
+		}
 
 		public boolean isDeltaEncoding() {
 			return this.deltaEncoding;

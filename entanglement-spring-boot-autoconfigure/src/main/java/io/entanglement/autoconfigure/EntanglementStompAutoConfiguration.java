@@ -12,7 +12,7 @@ import io.entanglement.security.HandshakeCredentialsInterceptor;
 import io.entanglement.stomp.StompContainerBuffers;
 import io.entanglement.stomp.StompDestinationGuard;
 import io.entanglement.stomp.StompHandshakeHandler;
-import io.entanglement.stomp.StompSessionBudget;
+import io.entanglement.stomp.StompConnectOptions;
 import io.entanglement.stomp.StompOwnerChannel;
 import io.entanglement.stomp.StompProposalHandler;
 import io.entanglement.stomp.StompReplies;
@@ -68,7 +68,8 @@ public final class EntanglementStompAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StompSessionRegistry stompSessionRegistry(EntanglementProperties properties) {
-		return new StompSessionRegistry(properties.getStomp().getSendBufferSizeLimit().toBytes());
+		return new StompSessionRegistry(properties.getStomp().getSendBufferSizeLimit().toBytes(),
+				properties.getStomp().isBinaryFrames());
 	}
 
 	/**
@@ -119,7 +120,7 @@ public final class EntanglementStompAutoConfiguration {
 		if (properties.getStomp().isRestrictDestinations()) {
 			inbound.add(new StompDestinationGuard(replies));
 		}
-		inbound.add(new StompSessionBudget());
+		inbound.add(new StompConnectOptions());
 		if (properties.getRelay().isEnabled() && !ClassUtils.isPresent("reactor.netty.tcp.TcpClient", null)) {
 			throw new RelayClientMissingException();
 		}
@@ -156,7 +157,7 @@ public final class EntanglementStompAutoConfiguration {
 		@Bean
 		StompSecurity entanglementStompSecurity() {
 			return new StompSecurity(new CookieSessionCsrfChannelInterceptor(),
-					List.of(new CsrfTokenHandshakeInterceptor(), new HandshakeCredentialsInterceptor()));
+					List.of(new HandshakeCredentialsInterceptor(new CsrfTokenHandshakeInterceptor())));
 		}
 
 		@Bean

@@ -1,6 +1,5 @@
 package io.entanglement.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -68,10 +67,9 @@ public final class ChangeEncoder {
 		if (change.op() == SyncChange.Op.UPSERT) {
 			element.put("state", change.state());
 		}
-		String json = this.jsonMapper.writeValueAsString(element);
-		String patch = isPatchable(change, base) ? encodePatch(change, base) : null;
-		return new EncodedChange(change, json, utf8Length(json), null, false, patch,
-				(patch != null) ? utf8Length(patch) : 0);
+		byte[] json = this.jsonMapper.writeValueAsBytes(element);
+		byte[] patch = isPatchable(change, base) ? encodePatch(change, base) : null;
+		return new EncodedChange(change, json, null, false, patch);
 	}
 
 	private boolean isPatchable(SyncChange change, @Nullable SyncChange base) {
@@ -84,7 +82,7 @@ public final class ChangeEncoder {
 	 * The attributes that changed. The owner and the set of attributes are the same as
 	 * the base's, so a patch merged into the base gives the full state.
 	 */
-	private @Nullable String encodePatch(SyncChange change, SyncChange base) {
+	private byte @Nullable [] encodePatch(SyncChange change, SyncChange base) {
 		Map<String, @Nullable Object> changed = new LinkedHashMap<>();
 		change.state().forEach((name, value) -> {
 			if (!Objects.deepEquals(value, base.state().get(name))) {
@@ -100,7 +98,7 @@ public final class ChangeEncoder {
 		element.put("id", change.key().id());
 		element.put("version", change.version());
 		element.put("state", changed);
-		return this.jsonMapper.writeValueAsString(element);
+		return this.jsonMapper.writeValueAsBytes(element);
 	}
 
 	/**
@@ -119,8 +117,7 @@ public final class ChangeEncoder {
 		element.put("transition", transition);
 		element.put("by", by);
 		element.put("state", state);
-		String json = this.jsonMapper.writeValueAsString(element);
-		return new EncodedChange(current, json, utf8Length(json), transition, false, null, 0);
+		return new EncodedChange(current, this.jsonMapper.writeValueAsBytes(element), transition, false, null);
 	}
 
 	/**
@@ -137,8 +134,7 @@ public final class ChangeEncoder {
 		element.put("id", current.key().id());
 		element.put("transition", transition);
 		element.put("reason", reason);
-		String json = this.jsonMapper.writeValueAsString(element);
-		return new EncodedChange(current, json, utf8Length(json), transition, true, null, 0);
+		return new EncodedChange(current, this.jsonMapper.writeValueAsBytes(element), transition, true, null);
 	}
 
 	/**
@@ -148,16 +144,6 @@ public final class ChangeEncoder {
 	 */
 	public String quote(String value) {
 		return this.jsonMapper.writeValueAsString(value);
-	}
-
-	static int utf8Length(String value) {
-		int length = value.length();
-		for (int i = 0; i < value.length(); i++) {
-			if (value.charAt(i) >= 0x80) {
-				return value.getBytes(StandardCharsets.UTF_8).length;
-			}
-		}
-		return length;
 	}
 
 }

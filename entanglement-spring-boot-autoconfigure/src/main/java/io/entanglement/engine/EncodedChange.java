@@ -7,26 +7,31 @@ import org.jspecify.annotations.Nullable;
  * A change with its wire encoding, computed once and shared by every recipient.
  *
  * @param change the change
- * @param json its JSON element in a batch's {@code changes} array
- * @param byteLength the UTF-8 length of {@code json}
+ * @param json its JSON element in a batch's {@code changes} array, UTF-8 encoded
  * @param transition the transition id, for the updates and the end of a transition
  * @param ended whether this is the end of a transition
  * @param patch the change as a {@code patch} of the version just before it, for
- * recipients known to hold that version, or {@code null}
- * @param patchByteLength the UTF-8 length of {@code patch}
+ * recipients known to hold that version, UTF-8 encoded, or {@code null}
  * @author Entanglement
  */
-public record EncodedChange(SyncChange change, String json, int byteLength, @Nullable String transition, boolean ended,
-		@Nullable String patch, int patchByteLength) {
+public record EncodedChange(SyncChange change, byte[] json, @Nullable String transition, boolean ended,
+		byte @Nullable [] patch) {
 
 	/**
 	 * A change of an object.
 	 * @param change the change
-	 * @param json its JSON element
-	 * @param byteLength the UTF-8 length of {@code json}
+	 * @param json its JSON element, UTF-8 encoded
 	 */
-	public EncodedChange(SyncChange change, String json, int byteLength) {
-		this(change, json, byteLength, null, false, null, 0);
+	public EncodedChange(SyncChange change, byte[] json) {
+		this(change, json, null, false, null);
+	}
+
+	/**
+	 * The length of the full encoding.
+	 * @return its bytes
+	 */
+	public int byteLength() {
+		return this.json.length;
 	}
 
 	/**

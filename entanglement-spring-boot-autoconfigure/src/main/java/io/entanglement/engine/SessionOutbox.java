@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.entanglement.InvalidRequestException;
 import io.entanglement.SyncViewer;
@@ -61,6 +60,9 @@ public final class SessionOutbox {
 	boolean touched;
 
 	private long lastFlushNanos;
+
+	/** The {@link WritePacer} period in which this session was last written to. */
+	long pacerEpoch = -1;
 
 	/** Transition updates wait until then, so they leave at most at the set rate. */
 	private long nextTransitionNanos = System.nanoTime();
@@ -242,12 +244,12 @@ public final class SessionOutbox {
 			this.manager.flushExecutor().execute(this::flush);
 		}
 		else {
-			this.manager.scheduler().schedule(this::flush, delay, TimeUnit.NANOSECONDS);
+			this.manager.flushAfter(this::flush, delay);
 		}
 	}
 
 	private long flushIntervalDelay() {
-		long interval = this.manager.settings().flushIntervalNanos();
+		long interval = Math.max(this.manager.settings().flushIntervalNanos(), this.manager.pacer().delayNanos());
 		return (interval > 0) ? this.lastFlushNanos + interval - System.nanoTime() : 0;
 	}
 
@@ -278,7 +280,7 @@ public final class SessionOutbox {
 			}
 			long delay = budgetDelay();
 			if (delay > 0) {
-				this.manager.scheduler().schedule(this::flush, delay, TimeUnit.NANOSECONDS);
+				this.manager.flushAfter(this::flush, delay);
 				return;
 			}
 			frames = drainLocked();
@@ -286,14 +288,13 @@ public final class SessionOutbox {
 				this.state = State.IDLE;
 				if (transitionsWaitingLocked()) {
 					this.state = State.SCHEDULED;
-					this.manager.scheduler()
-						.schedule(this::flush, Math.max(1, this.nextTransitionNanos - System.nanoTime()),
-								TimeUnit.NANOSECONDS);
+					this.manager.flushAfter(this::flush, Math.max(1, this.nextTransitionNanos - System.nanoTime()));
 				}
 				return;
 			}
 			this.state = State.WRITING;
 			this.lastFlushNanos = System.nanoTime();
+			this.manager.pacer().wrote(this);
 		}
 		try {
 			this.transport.send(frames, this::written);

@@ -1,5 +1,6 @@
 package io.entanglement.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +20,10 @@ final class Subscription {
 
 	/** The longest envelope end: {@code ],"synced":false,"reset":false}}. */
 	private static final int ENVELOPE_END_MAX = 32;
+
+	/** The end of a batch body, by whether it is synced (+2) and a reset (+1). */
+	private static final byte[][] ENVELOPE_ENDS = { envelopeEnd("false", "false"), envelopeEnd("false", "true"),
+			envelopeEnd("true", "false"), envelopeEnd("true", "true") };
 
 	final SessionOutbox outbox;
 
@@ -243,17 +248,16 @@ final class Subscription {
 		this.token = zeroToken;
 	}
 
-	private int take(LinkedHashMap<String, EncodedChange> from, List<String> batch, int bytes, int maxBytes) {
+	private int take(LinkedHashMap<String, EncodedChange> from, List<byte[]> batch, int bytes, int maxBytes) {
 		var iterator = from.values().iterator();
 		while (iterator.hasNext()) {
 			EncodedChange change = iterator.next();
-			boolean patch = isPatchable(change);
-			int length = patch ? change.patchByteLength() : change.byteLength();
-			if (!batch.isEmpty() && bytes + length + 1 > maxBytes) {
+			byte[] encoding = isPatchable(change) ? change.patch() : change.json();
+			if (!batch.isEmpty() && bytes + encoding.length + 1 > maxBytes) {
 				break;
 			}
-			batch.add(patch ? change.patch() : change.json());
-			bytes += length + 1;
+			batch.add(encoding);
+			bytes += encoding.length + 1;
 			iterator.remove();
 			hold(change);
 		}
@@ -296,10 +300,9 @@ final class Subscription {
 	 * @param watermarkToken the token valid if this frame empties the queue
 	 */
 	SyncFrame drain(int maxBytes, String watermarkToken, int maxPending, boolean transitionsDue) {
-		String start = this.type.envelopeStart();
-		List<String> batch = new ArrayList<>(Math.min(this.pending.size(), 64));
-		// Type names are ASCII, so the envelope's length is its byte length.
-		int bytes = start.length() + ENVELOPE_END_MAX;
+		byte[] start = this.type.envelopeStart();
+		List<byte[]> batch = new ArrayList<>(Math.min(this.pending.size(), 64));
+		int bytes = start.length + ENVELOPE_END_MAX;
 		bytes = take(this.pending, batch, bytes, maxBytes);
 		if (transitionsDue && bytes < maxBytes) {
 			bytes = take(this.transitions, batch, bytes, maxBytes);
@@ -310,21 +313,30 @@ final class Subscription {
 			this.token = watermarkToken;
 			this.syncPending = false;
 		}
-		StringBuilder body = new StringBuilder(bytes);
-		body.append(start);
+		byte[] end = envelopeEnd(emptied, this.resetPending);
+		this.resetPending = false;
+		// take() counted each element plus one separator more than there are.
+		byte[] body = new byte[bytes - ENVELOPE_END_MAX - (batch.isEmpty() ? 0 : 1) + end.length];
+		System.arraycopy(start, 0, body, 0, start.length);
+		int at = start.length;
 		for (int i = 0; i < batch.size(); i++) {
 			if (i > 0) {
-				body.append(',');
+				body[at++] = ',';
 			}
-			body.append(batch.get(i));
+			byte[] element = batch.get(i);
+			System.arraycopy(element, 0, body, at, element.length);
+			at += element.length;
 		}
-		// take() counted each element's bytes plus one separator more than there are.
-		int bodyBytes = bytes - ENVELOPE_END_MAX - (batch.isEmpty() ? 0 : 1);
-		int end = body.length();
-		body.append("],\"synced\":").append(emptied).append(",\"reset\":").append(this.resetPending).append('}');
-		bodyBytes += body.length() - end;
-		this.resetPending = false;
-		return new SyncFrame(this.id, this.type.destination(), this.token, body.toString(), bodyBytes, batch.size());
+		System.arraycopy(end, 0, body, at, end.length);
+		return new SyncFrame(this.id, this.type.destination(), this.token, body, batch.size());
+	}
+
+	private static byte[] envelopeEnd(String synced, String reset) {
+		return ("],\"synced\":" + synced + ",\"reset\":" + reset + "}").getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static byte[] envelopeEnd(boolean synced, boolean reset) {
+		return ENVELOPE_ENDS[(synced ? 2 : 0) + (reset ? 1 : 0)];
 	}
 
 }

@@ -102,6 +102,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final WritePacer pacer;
+
 	private final ProposalService proposals;
 
 	private final TransitionService transitions = new TransitionService();
@@ -170,6 +172,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				threads("entanglement-scheduler-", true), new ThreadPoolExecutor.DiscardPolicy());
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
+		this.pacer = new WritePacer(settings.maxWritesPerSecond(), settings.maxCoalesceDelay().toNanos());
+		if (this.pacer.enabled()) {
+			this.scheduler.scheduleWithFixedDelay(this.pacer::tick, this.pacer.periodNanos(), this.pacer.periodNanos(),
+					TimeUnit.NANOSECONDS);
+		}
 		this.proposals = new ProposalService(this::store, this::mirroredFrom, this.policy, settings.nodeId(),
 				settings.proposalTimeout(), this.scheduler, new ProposalService.TransitionHooks() {
 
@@ -387,6 +394,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * fan-out, so the changes of one commit go in one batch.
 	 */
 	private void flushTouched() {
+		this.pacer.asked(this.touched.size());
 		for (SessionOutbox outbox : this.touched) {
 			outbox.touched = false;
 			outbox.flushSoon();
@@ -1664,8 +1672,20 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		return this.settings;
 	}
 
+	WritePacer pacer() {
+		return this.pacer;
+	}
+
 	ExecutorService flushExecutor() {
 		return this.flushExecutor;
+	}
+
+	/**
+	 * Run a flush after a delay on the flush threads: the scheduler's single thread only
+	 * times it, so delayed flushes write in parallel like immediate ones.
+	 */
+	void flushAfter(Runnable flush, long delayNanos) {
+		this.scheduler.schedule(() -> this.flushExecutor.execute(flush), delayNanos, TimeUnit.NANOSECONDS);
 	}
 
 	ScheduledExecutorService scheduler() {

@@ -18,17 +18,27 @@ import org.springframework.util.Assert;
  * @param transitionTtl how long a transition lives without activity
  * @param transitionMaxRate how many frames of transition updates a session receives per
  * second at most
+ * @param maxWritesPerSecond writes per second across all sessions above which each
+ * session's writes are spaced out, zero to write to every session as soon as it is idle
+ * @param maxCoalesceDelay the longest spacing between two writes to one session that
+ * {@code maxWritesPerSecond} may impose
  * @author Entanglement
  */
 public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int maxPending, int maxWriteBytes,
 		Duration tombstoneRetention, String nodeId, Duration proposalTimeout, Duration transitionTtl,
-		int transitionMaxRate) {
+		int transitionMaxRate, int maxWritesPerSecond, Duration maxCoalesceDelay) {
 
 	/** The default transition time to live. */
 	public static final Duration DEFAULT_TRANSITION_TTL = Duration.ofSeconds(10);
 
 	/** The default transition rate per session. */
 	public static final int DEFAULT_TRANSITION_MAX_RATE = 20;
+
+	/** The default write rate across all sessions above which writes are spaced out. */
+	public static final int DEFAULT_MAX_WRITES_PER_SECOND = 25_000;
+
+	/** The default longest spacing between two writes to one session. */
+	public static final Duration DEFAULT_MAX_COALESCE_DELAY = Duration.ofMillis(50);
 
 	/**
 	 * Validate the settings.
@@ -44,6 +54,28 @@ public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int m
 				"'tombstoneRetention' must be positive");
 		Assert.isTrue(!transitionTtl.isNegative() && !transitionTtl.isZero(), "'transitionTtl' must be positive");
 		Assert.isTrue(transitionMaxRate > 0, "'transitionMaxRate' must be positive");
+		Assert.isTrue(maxWritesPerSecond >= 0, "'maxWritesPerSecond' must not be negative");
+		Assert.isTrue(!maxCoalesceDelay.isNegative(), "'maxCoalesceDelay' must not be negative");
+	}
+
+	/**
+	 * Settings with the default write pacing.
+	 * @param flushInterval minimum time between two flushes to one session
+	 * @param maxBytesPerSecond byte budget per session, zero for none
+	 * @param maxPending distinct pending objects per subscription before it is reset
+	 * @param maxWriteBytes target size of one network write
+	 * @param tombstoneRetention how long deletes stay available to catch-up
+	 * @param nodeId the id of this node
+	 * @param proposalTimeout how long a user owner has to answer a forwarded proposal
+	 * @param transitionTtl how long a transition lives without activity
+	 * @param transitionMaxRate how many frames of transition updates a session receives
+	 * per second at most
+	 */
+	public SyncSettings(Duration flushInterval, long maxBytesPerSecond, int maxPending, int maxWriteBytes,
+			Duration tombstoneRetention, String nodeId, Duration proposalTimeout, Duration transitionTtl,
+			int transitionMaxRate) {
+		this(flushInterval, maxBytesPerSecond, maxPending, maxWriteBytes, tombstoneRetention, nodeId, proposalTimeout,
+				transitionTtl, transitionMaxRate, DEFAULT_MAX_WRITES_PER_SECOND, DEFAULT_MAX_COALESCE_DELAY);
 	}
 
 	/**

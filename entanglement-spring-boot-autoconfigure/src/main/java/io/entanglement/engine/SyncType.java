@@ -1,5 +1,6 @@
 package io.entanglement.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -40,7 +41,7 @@ final class SyncType {
 
 	private final String destination;
 
-	private final String envelopeStart;
+	private final byte[] envelopeStart;
 
 	private final @Nullable AudienceIndex audience;
 
@@ -89,7 +90,8 @@ final class SyncType {
 		this.store = store;
 		this.audience = audience;
 		this.destination = SyncManager.DESTINATION_PREFIX + this.name;
-		this.envelopeStart = "{\"type\":" + encoder.quote(this.name) + ",\"changes\":[";
+		this.envelopeStart = ("{\"type\":" + encoder.quote(this.name) + ",\"changes\":[")
+			.getBytes(StandardCharsets.UTF_8);
 	}
 
 	String name() {
@@ -125,7 +127,7 @@ final class SyncType {
 		return this.destination;
 	}
 
-	String envelopeStart() {
+	byte[] envelopeStart() {
 		return this.envelopeStart;
 	}
 

@@ -22,6 +22,7 @@ import io.entanglement.ProposalReply;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncException;
 import io.entanglement.engine.OwnerRequest;
+import io.entanglement.stomp.StompSubscriptionHandler;
 import javax.net.ssl.SSLContext;
 
 import jakarta.websocket.ContainerProvider;
@@ -149,6 +150,11 @@ public final class EntanglementClient implements AutoCloseable {
 			@Nullable SSLContext sslContext, Duration timeout) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setDefaultMaxTextMessageBufferSize(MAX_FRAME);
+		container.setDefaultMaxBinaryMessageBufferSize(MAX_FRAME);
+		StompHeaders connect = new StompHeaders();
+		// Batches as binary messages: the server writes them from shared encodings.
+		connect.set(StompSubscriptionHandler.BINARY_FRAMES_HEADER, "true");
+		connect.putAll(connectHeaders);
 		StandardWebSocketClient webSocketClient = new StandardWebSocketClient(container);
 		if (sslContext != null) {
 			webSocketClient.setSslContext(sslContext);
@@ -165,7 +171,7 @@ public final class EntanglementClient implements AutoCloseable {
 		stompClient.setInboundMessageSizeLimit(MAX_FRAME);
 		StompSession session;
 		try {
-			session = stompClient.connectAsync(url.toString(), headers, connectHeaders, new Handler())
+			session = stompClient.connectAsync(url.toString(), headers, connect, new Handler())
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (Exception ex) {

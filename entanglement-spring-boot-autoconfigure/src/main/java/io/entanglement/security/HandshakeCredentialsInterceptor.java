@@ -13,7 +13,10 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 /**
  * Records whether the WebSocket handshake carried its own credentials in an
  * {@code Authorization} header. Such a handshake has no ambient credential a foreign page
- * could ride on, so its CONNECT needs no CSRF token; a cookie-authenticated one does.
+ * could ride on, so its CONNECT needs no CSRF token; a cookie-authenticated one does, and
+ * only for it is the token handed to the session (by the given interceptor). Reading the
+ * token may create it and, with Spring Security's default repository, an HTTP session to
+ * keep it in: a connection that brings its own credentials would carry one for nothing.
  *
  * @author Entanglement
  */
@@ -25,18 +28,33 @@ public final class HandshakeCredentialsInterceptor implements HandshakeIntercept
 	public static final String AUTHORIZATION_HEADER_HANDSHAKE = HandshakeCredentialsInterceptor.class.getName()
 			+ ".AUTHORIZATION_HEADER";
 
+	private final HandshakeInterceptor csrfToken;
+
+	/**
+	 * Create an interceptor.
+	 * @param csrfToken hands the CSRF token to the sessions of cookie-authenticated
+	 * handshakes, such as Spring Security's {@code CsrfTokenHandshakeInterceptor}
+	 */
+	public HandshakeCredentialsInterceptor(HandshakeInterceptor csrfToken) {
+		this.csrfToken = csrfToken;
+	}
+
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
-			Map<String, Object> attributes) {
+			Map<String, Object> attributes) throws Exception {
 		if (request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)) {
 			attributes.put(AUTHORIZATION_HEADER_HANDSHAKE, Boolean.TRUE);
+			return true;
 		}
-		return true;
+		return this.csrfToken.beforeHandshake(request, response, wsHandler, attributes);
 	}
 
 	@Override
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			@Nullable Exception exception) {
+		if (!request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)) {
+			this.csrfToken.afterHandshake(request, response, wsHandler, exception);
+		}
 	}
 
 }

@@ -18,9 +18,9 @@ import org.apache.commons.logging.LogFactory;
  */
 public final class StompContainerBuffers implements ServletContextListener {
 
-	private static final Log logger = LogFactory.getLog(StompContainerBuffers.class);
-
 	private static final int CONTAINER_DEFAULT = 8 * 1024;
+
+	private static final Log logger = LogFactory.getLog(StompContainerBuffers.class);
 
 	private final int size;
 
@@ -33,16 +33,26 @@ public final class StompContainerBuffers implements ServletContextListener {
 		this.size = size;
 	}
 
+	/**
+	 * Whether a size is one the application did not choose: Tomcat's own default, or the
+	 * one its system property gives (which Tomcat reads once per JVM, so either may be in
+	 * effect).
+	 */
+	private static boolean isContainerDefault(int size) {
+		return size == CONTAINER_DEFAULT
+				|| size == Integer.getInteger("org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE", CONTAINER_DEFAULT);
+	}
+
 	@Override
 	public void contextInitialized(ServletContextEvent event) {
 		if (!(event.getServletContext()
 			.getAttribute(ServerContainer.class.getName()) instanceof ServerContainer container)) {
 			return;
 		}
-		if (container.getDefaultMaxTextMessageBufferSize() == CONTAINER_DEFAULT) {
+		if (isContainerDefault(container.getDefaultMaxTextMessageBufferSize())) {
 			container.setDefaultMaxTextMessageBufferSize(this.size);
 		}
-		if (container.getDefaultMaxBinaryMessageBufferSize() == CONTAINER_DEFAULT) {
+		if (isContainerDefault(container.getDefaultMaxBinaryMessageBufferSize())) {
 			container.setDefaultMaxBinaryMessageBufferSize(this.size);
 		}
 		logger.debug("WebSocket inbound buffers of " + this.size + " per connection");

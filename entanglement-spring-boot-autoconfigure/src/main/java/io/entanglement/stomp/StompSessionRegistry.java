@@ -26,13 +26,18 @@ public final class StompSessionRegistry implements WebSocketHandlerDecoratorFact
 
 	private final long bufferSizeLimit;
 
+	private final boolean binaryFrames;
+
 	/**
 	 * Create a registry.
 	 * @param bufferSizeLimit bytes of non-batch frames a session may have queued before
 	 * it is closed as unreliable
+	 * @param binaryFrames whether batches go out as binary WebSocket messages rather than
+	 * text
 	 */
-	public StompSessionRegistry(long bufferSizeLimit) {
+	public StompSessionRegistry(long bufferSizeLimit, boolean binaryFrames) {
 		this.bufferSizeLimit = bufferSizeLimit;
+		this.binaryFrames = binaryFrames;
 	}
 
 	@Override
@@ -51,7 +56,8 @@ public final class StompSessionRegistry implements WebSocketHandlerDecoratorFact
 
 			@Override
 			public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-				StompSessionWriter writer = new StompSessionWriter(session, StompSessionRegistry.this.bufferSizeLimit);
+				StompSessionWriter writer = new StompSessionWriter(session, StompSessionRegistry.this.bufferSizeLimit,
+						StompSessionRegistry.this.binaryFrames);
 				StompSessionRegistry.this.writers.put(session.getId(), writer);
 				super.afterConnectionEstablished(writer);
 			}

@@ -11,11 +11,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.entanglement.engine.SessionTransport;
 import io.entanglement.engine.SyncFrame;
 import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ClassUtils;
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
@@ -48,19 +50,22 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 
 	private final long bufferSizeLimit;
 
+	private final boolean binaryFrames;
+
 	private final RemoteEndpoint.@Nullable Async async;
 
 	private volatile boolean closing;
 
-	StompSessionWriter(WebSocketSession session, long bufferSizeLimit) {
+	StompSessionWriter(WebSocketSession session, long bufferSizeLimit, boolean binaryFrames) {
 		super(session);
 		this.bufferSizeLimit = bufferSizeLimit;
+		this.binaryFrames = binaryFrames;
 		this.async = JAKARTA_WEBSOCKET_PRESENT ? JakartaAsync.of(session) : null;
 	}
 
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
-		enqueue(new Outgoing(message, null));
+		enqueue(new Outgoing(message, message.getPayloadLength(), null));
 		// Spring's own frames (replies, receipts) are bounded here; batches never pile up
 		// because the outbox waits for each one to drain.
 		if (this.queuedBytes.get() > this.bufferSizeLimit && !this.closing) {
@@ -84,21 +89,21 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 	public void setBinaryMessageSizeLimit(int messageSizeLimit) {
 	}
 
+	/**
+	 * Frames copied from the shared encodings go out as they are in a binary message to
+	 * clients that asked for it on CONNECT; a text message makes the container encode
+	 * every recipient's copy again.
+	 */
 	@Override
 	public void send(List<SyncFrame> frames, Runnable written) {
-		StringBuilder text = new StringBuilder(estimate(frames));
-		for (SyncFrame frame : frames) {
-			StompMessageFrames.append(text, frame, getId() + "-" + this.messageIds.incrementAndGet());
-		}
-		enqueue(new Outgoing(new TextMessage(text.toString()), written));
+		byte[] payload = StompMessageFrames.encode(frames, getId(), this.messageIds);
+		WebSocketMessage<?> message = binaryFrames() ? new BinaryMessage(payload) : new TextMessage(payload);
+		enqueue(new Outgoing(message, payload.length, written));
 	}
 
-	private static int estimate(List<SyncFrame> frames) {
-		int size = 0;
-		for (SyncFrame frame : frames) {
-			size += frame.body().length() + 256;
-		}
-		return size;
+	private boolean binaryFrames() {
+		return this.binaryFrames
+				&& Boolean.TRUE.equals(getAttributes().get(StompSubscriptionHandler.BINARY_FRAMES_ATTRIBUTE));
 	}
 
 	private void enqueue(Outgoing outgoing) {
@@ -106,7 +111,7 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 			outgoing.done();
 			return;
 		}
-		this.queuedBytes.addAndGet(outgoing.message.getPayloadLength());
+		this.queuedBytes.addAndGet(outgoing.length);
 		this.queue.add(outgoing);
 		drain();
 	}
@@ -133,16 +138,22 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 	 */
 	private boolean write(Outgoing outgoing) {
 		RemoteEndpoint.Async remote = this.async;
-		if (remote != null && outgoing.message instanceof TextMessage text) {
+		if (remote != null && (outgoing.message instanceof TextMessage || outgoing.message instanceof BinaryMessage)) {
 			AtomicInteger phase = new AtomicInteger();
+			SendHandler handler = (result) -> {
+				finished(outgoing, result.isOK() ? null : result.getException());
+				if (!phase.compareAndSet(0, 1)) {
+					this.writing.set(false);
+					drain();
+				}
+			};
 			try {
-				remote.sendText(text.getPayload(), (result) -> {
-					finished(outgoing, result.isOK() ? null : result.getException());
-					if (!phase.compareAndSet(0, 1)) {
-						this.writing.set(false);
-						drain();
-					}
-				});
+				if (outgoing.message instanceof TextMessage text) {
+					remote.sendText(text.getPayload(), handler);
+				}
+				else {
+					remote.sendBinary(((BinaryMessage) outgoing.message).getPayload(), handler);
+				}
 			}
 			catch (RuntimeException ex) {
 				finished(outgoing, ex);
@@ -168,7 +179,7 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 	}
 
 	private void finished(Outgoing outgoing, @Nullable Throwable failure) {
-		this.queuedBytes.addAndGet(-outgoing.message.getPayloadLength());
+		this.queuedBytes.addAndGet(-outgoing.length);
 		if (failure != null && !this.closing) {
 			this.closing = true;
 			logger.debug("Write to session " + getId() + " failed; closing it", failure);
@@ -182,7 +193,7 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 		outgoing.done();
 	}
 
-	private record Outgoing(WebSocketMessage<?> message, @Nullable Runnable written) {
+	private record Outgoing(WebSocketMessage<?> message, int length, @Nullable Runnable written) {
 
 		void done() {
 			if (this.written != null) {

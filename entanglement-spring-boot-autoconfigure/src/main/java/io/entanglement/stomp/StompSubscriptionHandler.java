@@ -50,6 +50,15 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 	 */
 	public static final String MAX_BYTES_PER_SECOND_HEADER = "entanglement-max-bytes-per-second";
 
+	/**
+	 * The CONNECT header by which a client asks for batches as binary WebSocket messages
+	 * ({@code entanglement-binary-frames:true}).
+	 */
+	public static final String BINARY_FRAMES_HEADER = "entanglement-binary-frames";
+
+	/** The session attribute set when a client asked for binary messages on CONNECT. */
+	static final String BINARY_FRAMES_ATTRIBUTE = StompSubscriptionHandler.class.getName() + ".BINARY_FRAMES";
+
 	/** The session attribute holding the budget a client asked for on CONNECT. */
 	static final String MAX_BYTES_PER_SECOND_ATTRIBUTE = StompSubscriptionHandler.class.getName()
 			+ ".MAX_BYTES_PER_SECOND";

@@ -118,7 +118,10 @@ export interface ConnectOptions {
 	 * `webSocketFactory` that can (Node's `ws`).
 	 */
 	headers?: Record<string, string>;
-	/** Extra headers of the STOMP CONNECT frame. */
+	/**
+	 * Extra headers of the STOMP CONNECT frame. The client sends
+	 * `entanglement-binary-frames: true` unless this sets it.
+	 */
 	connectHeaders?: Record<string, string>;
 	/**
 	 * Whether to fetch the CSRF token (`GET {endpoint}/csrf`, with credentials) and send it

@@ -102,6 +102,9 @@ class EntanglementAutoConfigurationTests {
 				setting("entanglement.session.max-bytes-per-second=8KB", SyncSettings::maxBytesPerSecond, 8192L),
 				setting("entanglement.session.max-pending=42", SyncSettings::maxPending, 42),
 				setting("entanglement.session.max-write-size=16KB", SyncSettings::maxWriteBytes, 16384),
+				setting("entanglement.session.max-writes-per-second=0", SyncSettings::maxWritesPerSecond, 0),
+				setting("entanglement.session.max-coalesce-delay=20ms", SyncSettings::maxCoalesceDelay,
+						Duration.ofMillis(20)),
 				setting("entanglement.tombstones.retention=2d", SyncSettings::tombstoneRetention, Duration.ofDays(2)));
 	}
 

@@ -94,6 +94,17 @@ class H2OperationsIntegrationTests {
 	}
 
 	@Test
+	void binaryMessagesCanBeSwitchedOffForEveryClient() throws Exception {
+		try (RawStompSocket alice = RawStompSocket.subscribe(this.port, "alice",
+				StompSubscriptionHandler.BINARY_FRAMES_HEADER + ":true\n", "marker")) {
+			this.markers.save(new Marker("Genève ☃", 1, 1));
+			RawStompSocket.Received batch = alice.nextMessageContaining("Genève");
+			assertThat(batch.binary()).isFalse();
+			assertThat(batch.body()).contains("\"name\":\"Genève ☃\"");
+		}
+	}
+
+	@Test
 	void shuttingDownClosesSessionsSoClientsReconnectElsewhere() throws Exception {
 		StompTestClient alice = StompTestClient.connect(this.port, "alice");
 		alice.subscribe("marker");

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -73,6 +74,20 @@ class H2StompCsrfIntegrationTests {
 			.isThrownBy(
 					() -> StompTestClient.connectWithCookie(this.port, cookie, Map.of(headerName, "forged"), REFUSED))
 			.isInstanceOfAny(ExecutionException.class, TimeoutException.class);
+	}
+
+	@Test
+	void aHandshakeWithItsOwnCredentialsGetsNoHttpSessionForACsrfTokenItDoesNotNeed(
+			@Autowired org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext context)
+			throws Exception {
+		org.apache.catalina.Manager sessions = ((org.apache.catalina.Context) ((org.springframework.boot.tomcat.TomcatWebServer) context
+			.getWebServer()).getTomcat().getHost().findChildren()[0]).getManager();
+		long created = sessions.getSessionCounter();
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
+			alice.subscribe("marker");
+			assertThat(alice.untilSynced()).isNotEmpty();
+		}
+		assertThat(sessions.getSessionCounter()).as("HTTP sessions created").isEqualTo(created);
 	}
 
 	@Test

@@ -5,7 +5,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -68,6 +70,22 @@ class H2WireEncodingIntegrationTests {
 	}
 
 	@Test
+	void batchesTravelAsBinaryMessagesOfUtf8StompFramesToClientsThatAskAndAsTextToOthers() throws Exception {
+		try (RawStompSocket binary = RawStompSocket.subscribe(this.port, "alice",
+				StompSubscriptionHandler.BINARY_FRAMES_HEADER + ":true\n", "marker");
+				RawStompSocket text = RawStompSocket.subscribe(this.port, "alice", "", "marker")) {
+			this.markers.save(new Marker("Zürich ☃ 東京", 1.5, 2.5));
+			RawStompSocket.Received batch = binary.nextMessageContaining("Zürich");
+			assertThat(batch.binary()).isTrue();
+			assertThat(batch.text()).contains("destination:/entanglement/marker\n", "subscription:sub-1\n");
+			assertThat(batch.body()).contains("\"name\":\"Zürich ☃ 東京\"");
+			RawStompSocket.Received same = text.nextMessageContaining("Zürich");
+			assertThat(same.binary()).isFalse();
+			assertThat(same.body()).contains("\"name\":\"Zürich ☃ 東京\"");
+		}
+	}
+
+	@Test
 	void aBadDeltaHeaderIsRefusedWithATypedReply() throws Exception {
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
 			alice.subscribeRaw("/entanglement/marker", Map.of(StompSubscriptionHandler.DELTA_HEADER, "yes"));
@@ -88,6 +106,11 @@ class H2WireEncodingIntegrationTests {
 			@Autowired StompSessionRegistry sessions) throws Exception {
 		ServerContainer container = (ServerContainer) context.getServletContext()
 			.getAttribute(ServerContainer.class.getName());
+		// Tomcat's framing and write buffers, three per connection: 8 KB each unless its
+		// system property, which the starter sets before the server starts, says
+		// otherwise. (Tomcat reads it once per JVM: in this test JVM, whatever used
+		// Tomcat's WebSocket classes first decided.)
+		assertThat(System.getProperty("org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE")).isEqualTo("2048");
 		assertThat(container.getDefaultMaxTextMessageBufferSize()).isEqualTo(1024);
 		assertThat(container.getDefaultMaxBinaryMessageBufferSize()).isEqualTo(1024);
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
@@ -117,6 +140,18 @@ class H2WireEncodingIntegrationTests {
 	 * the server accepted (empty if none).
 	 */
 	static String negotiatedExtensions(int port, String offered) throws Exception {
+		return handshakeHeaders(port, offered).stream()
+			.filter((line) -> line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-extensions:"))
+			.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+			.findFirst()
+			.orElse("");
+	}
+
+	/**
+	 * Open a WebSocket handshake by hand with HTTP Basic credentials, offering
+	 * extensions, and return the header lines of the server's 101 response.
+	 */
+	static List<String> handshakeHeaders(int port, String offered) throws Exception {
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(10_000);
 			String credentials = Base64.getEncoder().encodeToString("alice:password".getBytes(StandardCharsets.UTF_8));
@@ -132,13 +167,11 @@ class H2WireEncodingIntegrationTests {
 					new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
 			String status = in.readLine();
 			assertThat(status).as("handshake response").contains(" 101 ");
-			String extensions = "";
+			List<String> headers = new ArrayList<>();
 			for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-				if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-extensions:")) {
-					extensions = line.substring(line.indexOf(':') + 1).trim();
-				}
+				headers.add(line);
 			}
-			return extensions;
+			return headers;
 		}
 	}
 

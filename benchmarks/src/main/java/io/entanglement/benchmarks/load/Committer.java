@@ -1,6 +1,9 @@
 package io.entanglement.benchmarks.load;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -139,9 +142,7 @@ public final class Committer<T extends MarkerFields> {
 					run.maxBehindNanos = Math.max(run.maxBehindNanos, -wait);
 				}
 				this.transactions.executeWithoutResult((status) -> {
-					for (int b = 0; b < run.batch; b++) {
-						long id = this.step % run.objects;
-						T marker = this.repository.findById(id).orElseThrow();
+					for (T marker : load(run)) {
 						marker.edit(this.step++);
 						this.repository.save(marker);
 						run.lastSentAt = marker.getSentAt();
@@ -160,6 +161,29 @@ public final class Committer<T extends MarkerFields> {
 		finally {
 			run.endedNanos = System.nanoTime();
 		}
+	}
+
+	/**
+	 * The markers the next transaction edits, in the order it edits them: one query for
+	 * all of them, as an application editing several rows would read them.
+	 */
+	private List<T> load(Run run) {
+		if (run.batch == 1) {
+			return List.of(this.repository.findById(this.step % run.objects).orElseThrow());
+		}
+		List<Long> ids = new ArrayList<>(run.batch);
+		for (int b = 0; b < run.batch; b++) {
+			ids.add((this.step + b) % run.objects);
+		}
+		Map<Long, T> byId = new HashMap<>();
+		this.repository.findAllById(ids).forEach((marker) -> byId.put(marker.getId(), marker));
+		List<T> markers = new ArrayList<>(run.batch);
+		for (Long id : ids) {
+			T marker = byId.get(id);
+			Assert.state(marker != null, () -> "No marker " + id);
+			markers.add(marker);
+		}
+		return markers;
 	}
 
 	/**

@@ -28,6 +28,9 @@ public final class LoadServers {
 		defaults.put("spring.datasource.url", "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
 		defaults.put("spring.jpa.hibernate.ddl-auto", "create");
 		defaults.put("spring.jpa.open-in-view", "false");
+		// A transaction editing several markers sends their updates in one JDBC batch.
+		defaults.put("spring.jpa.properties.hibernate.jdbc.batch_size", "50");
+		defaults.put("spring.jpa.properties.hibernate.order_updates", "true");
 		defaults.put("spring.main.banner-mode", "off");
 		defaults.put("logging.level.root", "warn");
 		defaults.put("logging.level.io.entanglement.benchmarks", "info");

@@ -16,17 +16,23 @@ import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 
 /**
- * Reads the byte budget a client asks for on CONNECT
- * ({@value StompSubscriptionHandler#MAX_BYTES_PER_SECOND_HEADER}) into the session's
- * attributes, before any SUBSCRIBE of the session is handled. The session's outbox then
- * takes the lower of it and the node's cap. A value that is not a positive integer is
- * ignored.
+ * Reads what a client asks for on CONNECT into the session's attributes, before any
+ * SUBSCRIBE of the session is handled:
+ * <ul>
+ * <li>a byte budget ({@value StompSubscriptionHandler#MAX_BYTES_PER_SECOND_HEADER}): the
+ * session's outbox takes the lower of it and the node's cap; a value that is not a
+ * positive integer is ignored;</li>
+ * <li>batches as binary WebSocket messages
+ * ({@value StompSubscriptionHandler#BINARY_FRAMES_HEADER}{@code :true}), which the server
+ * writes from the encodings shared by all recipients; other clients get text messages,
+ * which every STOMP client reads.</li>
+ * </ul>
  *
  * @author Entanglement
  */
-public final class StompSessionBudget implements ChannelInterceptor {
+public final class StompConnectOptions implements ChannelInterceptor {
 
-	private static final Log logger = LogFactory.getLog(StompSessionBudget.class);
+	private static final Log logger = LogFactory.getLog(StompConnectOptions.class);
 
 	@Override
 	public Message<?> preSend(Message<?> message, MessageChannel channel) {
@@ -35,8 +41,14 @@ public final class StompSessionBudget implements ChannelInterceptor {
 			return message;
 		}
 		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(headers);
+		if (attributes == null) {
+			return message;
+		}
+		if ("true".equals(nativeHeader(headers, StompSubscriptionHandler.BINARY_FRAMES_HEADER))) {
+			attributes.put(StompSubscriptionHandler.BINARY_FRAMES_ATTRIBUTE, Boolean.TRUE);
+		}
 		String rate = nativeHeader(headers, StompSubscriptionHandler.MAX_BYTES_PER_SECOND_HEADER);
-		if (attributes == null || rate == null) {
+		if (rate == null) {
 			return message;
 		}
 		if (rate.matches("[1-9][0-9]{0,17}")) {
