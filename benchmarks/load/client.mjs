@@ -26,6 +26,7 @@ const {
 	firstUser = 0,
 	deflate = true, // offer permessage-deflate, as browsers and `ws` do by default
 	delta = true, // ask for patches (entanglement-delta), as the JS client does by default
+	binaryFrames = false, // ask for batches as binary WebSocket messages (entanglement-binary-frames)
 	users = 10, // session i logs in as u((firstUser + i) % users)
 	type = 'marker', // the Entanglement type; the baseline's topic is /topic/marker ...
 	groupSize = 0, // ... or, if set, /topic/group/{user number / groupSize} (P6) ...
@@ -162,8 +163,8 @@ class Session {
 					});
 					return socket;
 				},
-				// As the JS client does: batches as binary messages (the server may still send text).
-				connectHeaders: ENTANGLED ? { 'entanglement-binary-frames': 'true' } : {},
+				// --binary-frames: batches as binary WebSocket messages.
+				connectHeaders: ENTANGLED && binaryFrames ? { 'entanglement-binary-frames': 'true' } : {},
 				heartbeatIncoming: 0,
 				heartbeatOutgoing: 0,
 				reconnectDelay: 0,

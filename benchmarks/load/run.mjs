@@ -66,9 +66,9 @@ const DEFLATE = !args.includes('--no-deflate');
 // permessage-deflate only with --compression (entanglement.stomp.compression).
 const DELTA = !args.includes('--no-delta');
 const COMPRESSION = args.includes('--compression');
-// Entanglement sessions ask for binary messages on CONNECT, as the JS client does;
-// --text-frames: the server sends text messages anyway (entanglement.stomp.binary-frames=false).
-const TEXT_FRAMES = args.includes('--text-frames');
+// --binary-frames: Entanglement sessions ask for batches as binary WebSocket messages
+// (entanglement-binary-frames:true on CONNECT); by default they get text, as the JS client does.
+const BINARY_FRAMES = args.includes('--binary-frames');
 // --set name=value (repeatable): a property of the Entanglement server, e.g.
 // --set entanglement.session.max-writes-per-second=0.
 const SETTINGS = args.flatMap((arg, i) => (arg === '--set' && args[i + 1] ? [args[i + 1]] : []));
@@ -82,7 +82,7 @@ const AUTH = 'Basic ' + Buffer.from('u0:bench').toString('base64');
 const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '')
 	+ (args.includes('--warm-seconds') ? ' --warm-seconds ' + MODE.warmSeconds : '')
 	+ (args.includes('--p1-seconds') ? ' --p1-seconds ' + MODE.p1Seconds : '') + (args.includes('--p2-seconds') ? ' --p2-seconds ' + MODE.p2Seconds : '')
-	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '') + (TEXT_FRAMES ? ' --text-frames' : '') + SETTINGS.map((setting) => ' --set ' + setting).join('')
+	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '') + (BINARY_FRAMES ? ' --binary-frames' : '') + SETTINGS.map((setting) => ' --set ' + setting).join('')
 	+ (TOMCAT_BUFFER ? ' --tomcat-buffer ' + TOMCAT_BUFFER : '') + (QUICK && args.includes('--baseline') ? ' --baseline' : '') + (args.includes('--only') ? ' --only ' + ONLY.join(',') : '');
 
 const log = (...parts) => console.error(new Date().toISOString().slice(11, 19), ...parts);
@@ -103,9 +103,6 @@ async function startServer(app, extra = [], label = app, heap = HEAP) {
 	const options = [];
 	if (app === 'entangled' && COMPRESSION) {
 		options.push('--entanglement.stomp.compression=true');
-	}
-	if (app === 'entangled' && TEXT_FRAMES) {
-		options.push('--entanglement.stomp.binary-frames=false');
 	}
 	if (app === 'entangled') {
 		options.push(...SETTINGS.map((setting) => '--' + setting));
@@ -189,7 +186,7 @@ class Clients {
 		const { offset = 0, ...rest } = settings;
 		for (let p = 0; p < processes && p * per < total; p++) {
 			const sessions = Math.min(per, total - p * per);
-			children.push(Clients.spawn({ app, port: PORT, sessions, deflate: DEFLATE, delta: DELTA, ...rest, firstUser: offset + p * per }));
+			children.push(Clients.spawn({ app, port: PORT, sessions, deflate: DEFLATE, delta: DELTA, binaryFrames: BINARY_FRAMES, ...rest, firstUser: offset + p * per }));
 		}
 		clients.children = await Promise.all(children);
 		clients.sessions = clients.children.reduce((sum, c) => sum + c.ready.sessions, 0);
@@ -685,7 +682,7 @@ function report() {
 	lines.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, ${javaVersion}, server heap \`${HEAP}\`, Node ${process.version}. ` +
 		`Server and client processes share the cores over loopback. ` + (DEFLATE ? 'Clients offer permessage-deflate (as browsers and `ws` do); the baseline (Tomcat\'s default) accepts it, ' + (COMPRESSION ? 'and so does Entanglement (`--compression`: `entanglement.stomp.compression=true`). ' : 'Entanglement refuses it (its default, `entanglement.stomp.compression=false`). ') : 'Clients do not offer permessage-deflate (`--no-deflate`). ')
 		+ (DELTA ? 'Entanglement sessions ask for patches (`entanglement-delta:true`, as the JS client does). ' : 'Entanglement sessions do not ask for patches (`--no-delta`). ')
-		+ (TEXT_FRAMES ? 'Entanglement sessions ask for binary messages, but the server sends text (`--text-frames`). ' : 'Entanglement sessions ask for batches as binary WebSocket messages (`entanglement-binary-frames:true` on CONNECT, as the JS client does). ')
+		+ (BINARY_FRAMES ? 'Entanglement sessions ask for batches as binary WebSocket messages (`--binary-frames`: `entanglement-binary-frames:true` on CONNECT). ' : '')
 		+ 'The load clients parse STOMP frames with `load/stomp-parser.mjs` (headers by a native search, body by its content-length) instead of stompjs\'s byte-by-byte parser, for both servers. '
 		+ (TOMCAT_BUFFER ? `Both servers run with \`-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=${TOMCAT_BUFFER}\`. ` : '') + `Load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAtEnd}.`);
 	lines.push('');
@@ -887,7 +884,7 @@ function notes() {
   before (P1 ${MODE.p1Seconds} s, P2 ${MODE.p2Seconds} s, P3 ${MODE.p3Seconds} s). Connecting and
   subscribing 9,000 Entanglement sessions took about 100 s in the first such run and 13 s since
   sessions subscribing together share one snapshot read (see the analysis); \`--runs n --p6-runs n\`
-  runs more. On a quiet machine the full run takes about 8 minutes. The quick run checks
+  runs more. On a quiet machine the full run takes about 9.5 minutes. The quick run checks
   Entanglement only (\`--baseline\` adds the baseline) and measures P6 with 2,000 sessions.
 - 10,000 sessions were sustained (no failed connection) with \`-Xmx3g\` and a descriptor limit of
   20,000; the harness raises \`ulimit -n\` to the hard limit.

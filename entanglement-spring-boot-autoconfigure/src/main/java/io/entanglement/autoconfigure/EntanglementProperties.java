@@ -687,10 +687,9 @@ public class EntanglementProperties {
 		/**
 		 * Whether batches go out as binary WebSocket messages (UTF-8 STOMP frames, each
 		 * copied from the encodings shared by all recipients) to clients that ask for
-		 * them with the CONNECT header 'entanglement-binary-frames:true', as the JS and
-		 * Java clients do. Other clients get text messages, which the container encodes
-		 * for every recipient again. Switch off to read every frame as text, in a
-		 * browser's developer tools for example.
+		 * them with the CONNECT header 'entanglement-binary-frames:true'. Other clients
+		 * get text messages, which the container encodes for every recipient again.
+		 * Switch off to send every frame as text.
 		 */
 		private boolean binaryFrames = true;
 

@@ -22,7 +22,6 @@ import io.entanglement.ProposalReply;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncException;
 import io.entanglement.engine.OwnerRequest;
-import io.entanglement.stomp.StompSubscriptionHandler;
 import javax.net.ssl.SSLContext;
 
 import jakarta.websocket.ContainerProvider;
@@ -151,10 +150,7 @@ public final class EntanglementClient implements AutoCloseable {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setDefaultMaxTextMessageBufferSize(MAX_FRAME);
 		container.setDefaultMaxBinaryMessageBufferSize(MAX_FRAME);
-		StompHeaders connect = new StompHeaders();
-		// Batches as binary messages: the server writes them from shared encodings.
-		connect.set(StompSubscriptionHandler.BINARY_FRAMES_HEADER, "true");
-		connect.putAll(connectHeaders);
+		// Batches arrive as binary messages if the CONNECT headers ask for them.
 		StandardWebSocketClient webSocketClient = new StandardWebSocketClient(container);
 		if (sslContext != null) {
 			webSocketClient.setSslContext(sslContext);
@@ -171,7 +167,7 @@ public final class EntanglementClient implements AutoCloseable {
 		stompClient.setInboundMessageSizeLimit(MAX_FRAME);
 		StompSession session;
 		try {
-			session = stompClient.connectAsync(url.toString(), headers, connect, new Handler())
+			session = stompClient.connectAsync(url.toString(), headers, connectHeaders, new Handler())
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (Exception ex) {

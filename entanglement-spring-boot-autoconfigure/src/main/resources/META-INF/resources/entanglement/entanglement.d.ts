@@ -119,8 +119,8 @@ export interface ConnectOptions {
 	 */
 	headers?: Record<string, string>;
 	/**
-	 * Extra headers of the STOMP CONNECT frame. The client sends
-	 * `entanglement-binary-frames: true` unless this sets it.
+	 * Extra headers of the STOMP CONNECT frame, such as
+	 * `entanglement-binary-frames: 'true'` for batches as binary WebSocket messages.
 	 */
 	connectHeaders?: Record<string, string>;
 	/**

@@ -117,9 +117,7 @@ export class Connection {
 	constructor(url, options = {}) {
 		this.#url = endpointUrl(url);
 		this.#headers = { ...options.headers };
-		// Batches as binary WebSocket messages: the server writes them from the encodings it
-		// shares between recipients; stompjs reads both kinds.
-		this.#connectHeaders = { 'entanglement-binary-frames': 'true', ...options.connectHeaders };
+		this.#connectHeaders = { ...options.connectHeaders };
 		this.#storage = options.storage ?? null;
 		this.#log = logger(options.debug);
 		this.#csrfUrl = csrfUrl(this.#url, options.csrf, this.#headers);
