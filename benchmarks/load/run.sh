@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the harness's servers and runs the load scenarios; writes benchmarks/RESULTS.md.
 #   benchmarks/load/run.sh --quick   (one short run, under 2 minutes)
-#   benchmarks/load/run.sh --full    (two runs, P6 in the first; under 15 minutes)
+#   benchmarks/load/run.sh --full    (two runs of every scenario; under 15 minutes)
 set -e
 # P6 holds 10,000 sessions: the server needs a descriptor per connection, each client
 # process one per session. Raise the soft limit to the hard one (20,000 here).
