@@ -84,6 +84,13 @@ public final class EntanglementClient implements AutoCloseable {
 
 	private final Map<String, CompletableFuture<ProposalReply>> pending = new ConcurrentHashMap<>();
 
+	/**
+	 * Guards every frame this client sends: Spring's STOMP session is not safe for
+	 * concurrent sends (replies to the owner leave from the receiving thread while the
+	 * caller subscribes, proposes or closes).
+	 */
+	private final Object sending = new Object();
+
 	private final Map<String, Listener> subscriptions = new ConcurrentHashMap<>();
 
 	private volatile @Nullable Function<OwnerRequest, CompletableFuture<OwnerDecision>> requestHandler;
@@ -206,7 +213,10 @@ public final class EntanglementClient implements AutoCloseable {
 						.collect(Collectors.joining("&")));
 		}
 		this.subscriptions.put(id, listener);
-		this.session.subscribe(headers, frames((frameHeaders, body) -> listener.batch(Batch.of(frameHeaders, body))));
+		synchronized (this.sending) {
+			this.session.subscribe(headers,
+					frames((frameHeaders, body) -> listener.batch(Batch.of(frameHeaders, body))));
+		}
 		return id;
 	}
 
@@ -292,8 +302,10 @@ public final class EntanglementClient implements AutoCloseable {
 	@Override
 	public void close() {
 		try {
-			if (this.session.isConnected()) {
-				this.session.disconnect();
+			synchronized (this.sending) {
+				if (this.session.isConnected()) {
+					this.session.disconnect();
+				}
 			}
 		}
 		finally {
@@ -319,7 +331,10 @@ public final class EntanglementClient implements AutoCloseable {
 		StompHeaders headers = new StompHeaders();
 		headers.setDestination(destination);
 		headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
-		this.session.send(headers, json.writeValueAsBytes(body));
+		byte[] payload = json.writeValueAsBytes(body);
+		synchronized (this.sending) {
+			this.session.send(headers, payload);
+		}
 	}
 
 	private void reply(StompHeaders headers, JsonNode body) {
