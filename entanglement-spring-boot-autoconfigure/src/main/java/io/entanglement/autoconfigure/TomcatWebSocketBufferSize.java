@@ -1,5 +1,6 @@
 package io.entanglement.autoconfigure;
 
+import io.entanglement.stomp.StompContainerBuffers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,7 +24,7 @@ import org.springframework.util.unit.DataSize;
 public final class TomcatWebSocketBufferSize implements EnvironmentPostProcessor, Ordered {
 
 	/** Tomcat's system property. */
-	public static final String SYSTEM_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+	public static final String SYSTEM_PROPERTY = StompContainerBuffers.TOMCAT_BUFFER_SIZE_PROPERTY;
 
 	private static final Log logger = LogFactory.getLog(TomcatWebSocketBufferSize.class);
 

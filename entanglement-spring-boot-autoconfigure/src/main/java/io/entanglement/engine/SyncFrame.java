@@ -1,7 +1,5 @@
 package io.entanglement.engine;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * One batch for one subscription, ready to be framed by a transport.
  *
@@ -20,14 +18,6 @@ public record SyncFrame(String subscriptionId, String destination, String token,
 	 */
 	public int bodyLength() {
 		return this.body.length;
-	}
-
-	/**
-	 * The body as text.
-	 * @return the batch JSON
-	 */
-	public String bodyText() {
-		return new String(this.body, StandardCharsets.UTF_8);
 	}
 
 }

@@ -679,17 +679,42 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				logger.warn("Failed to tell the cluster about transition " + transition.id, ex);
 			}
 		}
+		showTransition(type, current, overlay, encoded, transition.initiator.sessionId());
+	}
+
+	/**
+	 * Offer a transition update to the viewers who may see the object both as it is and
+	 * as it would be: a transition may not carry an object past a label.
+	 * @param exceptSession the initiator's session, which shows its own update, or
+	 * {@code null}
+	 */
+	private void showTransition(SyncType type, SyncChange current, SyncChange overlay, EncodedChange encoded,
+			@Nullable String exceptSession) {
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
 		states.add(current);
 		states.add(overlay);
 		for (Subscription subscription : type.candidates(states, null)) {
 			SyncViewer viewer = subscription.outbox.viewer();
-			if (viewer.sessionId().equals(transition.initiator.sessionId())) {
-				continue;
+			if (!viewer.sessionId().equals(exceptSession) && mayHold(subscription, current)
+					&& this.policy.maySee(viewer, overlay)) {
+				offer(subscription, encoded);
 			}
-			// Shown only to viewers who may see the object both as it is and as it would
-			// be: a transition may not carry an object past a label.
-			if (mayHold(subscription, current) && this.policy.maySee(viewer, overlay)) {
+		}
+	}
+
+	/**
+	 * Offer the end of a transition to the viewers who may hold the object as it is now
+	 * or as it was when the transition started.
+	 * @param exceptSession the initiator's session, or {@code null}
+	 */
+	private void showTransitionEnd(SyncType type, SyncChange current, SyncChange started, EncodedChange encoded,
+			@Nullable String exceptSession) {
+		List<@Nullable SyncChange> states = new ArrayList<>(2);
+		states.add(current);
+		states.add(started);
+		for (Subscription subscription : type.candidates(states, null)) {
+			if (!subscription.outbox.viewer().sessionId().equals(exceptSession)
+					&& (mayHold(subscription, current) || mayHold(subscription, started))) {
 				offer(subscription, encoded);
 			}
 		}
@@ -712,17 +737,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				logger.warn("Failed to tell the cluster about the end of transition " + transition.id, ex);
 			}
 		}
-		List<@Nullable SyncChange> states = new ArrayList<>(2);
-		states.add(current);
-		states.add(transition.current);
-		for (Subscription subscription : type.candidates(states, null)) {
-			if (subscription.outbox.viewer().sessionId().equals(transition.initiator.sessionId())) {
-				continue;
-			}
-			if (mayHold(subscription, current) || mayHold(subscription, transition.current)) {
-				offer(subscription, encoded);
-			}
-		}
+		showTransitionEnd(type, current, transition.current, encoded, transition.initiator.sessionId());
 		SessionNotices notices = this.notices;
 		if (notify && notices != null
 				&& (reason == TransitionService.Reason.BROKEN || reason == TransitionService.Reason.EXPIRED)) {
@@ -989,16 +1004,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				if (type == null || current == null) {
 					return;
 				}
-				Map<String, @Nullable Object> merged = new java.util.LinkedHashMap<>(current.state());
-				merged.putAll(state);
-				SyncChange overlay = new SyncChange(current.op(), key, current.owner(), current.version(), merged);
-				EncodedChange encoded = this.encoder.encodeTransition(current, transitionId, by, state);
-				List<@Nullable SyncChange> states = new ArrayList<>(List.of(current, overlay));
-				for (Subscription subscription : type.candidates(states, null)) {
-					if (mayHold(subscription, current) && this.policy.maySee(subscription.outbox.viewer(), overlay)) {
-						offer(subscription, encoded);
-					}
-				}
+				showTransition(type, current, TransitionService.overlay(current, state),
+						this.encoder.encodeTransition(current, transitionId, by, state), null);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Failed to show transition " + transitionId + " of another instance", ex);
@@ -1021,12 +1028,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				if (type == null || current == null) {
 					return;
 				}
-				EncodedChange encoded = this.encoder.encodeTransitionEnd(current, transitionId, reason);
-				for (Subscription subscription : type.candidates(new ArrayList<>(List.of(current)), null)) {
-					if (mayHold(subscription, current)) {
-						offer(subscription, encoded);
-					}
-				}
+				showTransitionEnd(type, current, current,
+						this.encoder.encodeTransitionEnd(current, transitionId, reason), null);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Failed to end transition " + transitionId + " of another instance", ex);

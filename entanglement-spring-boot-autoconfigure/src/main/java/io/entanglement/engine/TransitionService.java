@@ -139,11 +139,22 @@ final class TransitionService {
 		 * The object as this transition shows it.
 		 */
 		SyncChange overlay(SyncChange current) {
-			Map<String, @Nullable Object> merged = new java.util.LinkedHashMap<>(current.state());
-			merged.putAll(this.state);
-			return new SyncChange(current.op(), current.key(), current.owner(), current.version(), merged);
+			return TransitionService.overlay(current, this.state);
 		}
 
+	}
+
+	/**
+	 * An object as a transition shows it: its state with the transition's attributes over
+	 * it.
+	 * @param current the object's committed state
+	 * @param state the transition's attributes
+	 * @return the shown state
+	 */
+	static SyncChange overlay(SyncChange current, Map<String, @Nullable Object> state) {
+		Map<String, @Nullable Object> merged = new java.util.LinkedHashMap<>(current.state());
+		merged.putAll(state);
+		return new SyncChange(current.op(), current.key(), current.owner(), current.version(), merged);
 	}
 
 }

@@ -18,6 +18,9 @@ import org.apache.commons.logging.LogFactory;
  */
 public final class StompContainerBuffers implements ServletContextListener {
 
+	/** The JVM system property from which Tomcat reads its WebSocket buffer size. */
+	public static final String TOMCAT_BUFFER_SIZE_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+
 	private static final int CONTAINER_DEFAULT = 8 * 1024;
 
 	private static final Log logger = LogFactory.getLog(StompContainerBuffers.class);
@@ -39,8 +42,7 @@ public final class StompContainerBuffers implements ServletContextListener {
 	 * effect).
 	 */
 	private static boolean isContainerDefault(int size) {
-		return size == CONTAINER_DEFAULT
-				|| size == Integer.getInteger("org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE", CONTAINER_DEFAULT);
+		return size == CONTAINER_DEFAULT || size == Integer.getInteger(TOMCAT_BUFFER_SIZE_PROPERTY, CONTAINER_DEFAULT);
 	}
 
 	@Override
