@@ -1586,7 +1586,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		long settleSeq = Math.max(clock.maxAllocated, from);
 		List<EncodedChange> visible = null;
 		if (since != null && clock.canCatchUp(since)) {
-			visible = catchUp(subscription, since.seq());
+			visible = catchUp(subscription, since.seq(), from);
 		}
 		if (visible == null) {
 			// A client holding a partial or foreign state must drop it first.
@@ -1607,14 +1607,18 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * forgotten; one its viewer may no longer see cannot be told apart from one it never
 	 * saw, and telling it to forget that would name a hidden object, so the subscriber
 	 * gets a reset and a fresh snapshot instead.
+	 * @param subscription the subscriber
+	 * @param afterSeq the sequence number its token names
+	 * @param fannedOut the watermark: every change up to it has been fanned out here
 	 * @return the changes to send, or {@code null} if the subscriber must be reset
 	 */
-	private @Nullable List<EncodedChange> catchUp(Subscription subscription, long afterSeq) {
+	private @Nullable List<EncodedChange> catchUp(Subscription subscription, long afterSeq, long fannedOut) {
 		SyncType type = subscription.type;
 		SyncViewer viewer = subscription.outbox.viewer();
 		List<ChangeLog.Entry> entries = type.clock().changeLog.changesSince(type.name(), afterSeq);
 		List<EncodedChange> changes = new ArrayList<>(entries.size());
-		List<String> live = new ArrayList<>();
+		List<SyncChange> current = new ArrayList<>(entries.size());
+		List<String> unknown = new ArrayList<>();
 		for (ChangeLog.Entry entry : entries) {
 			if (entry.deleted()) {
 				SyncChange delete = SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version());
@@ -1622,16 +1626,24 @@ public class SyncManager implements InitializingBean, DisposableBean {
 					return null;
 				}
 				changes.add(this.encoder.encode(delete));
+				continue;
+			}
+			// Current state, not the logged one: an object changed ten times is sent
+			// once. Once its last logged change has been fanned out, the newest state
+			// fanned out is current without reading the store; a later commit reaches
+			// the subscriber through fan-out.
+			SyncChange latest = (entry.seq() <= fannedOut) ? type.latest(entry.id()) : null;
+			if (latest != null && latest.version() >= entry.version()) {
+				current.add(latest);
 			}
 			else {
-				live.add(entry.id());
+				unknown.add(entry.id());
 			}
 		}
-		if (live.isEmpty()) {
-			return changes;
+		if (!unknown.isEmpty()) {
+			current.addAll(type.store().load(unknown));
 		}
-		// Current state, not the logged one: an object changed ten times is sent once.
-		for (SyncChange change : type.store().load(live)) {
+		for (SyncChange change : current) {
 			if (!this.policy.maySee(viewer, change)) {
 				return null;
 			}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.entanglement.StoreWrite;
 import io.entanglement.SyncChange;
@@ -22,6 +23,8 @@ public final class InMemorySyncStore implements SyncStore {
 	private final String type;
 
 	private final Map<String, SyncChange> objects = new ConcurrentHashMap<>();
+
+	private final List<String> loaded = new CopyOnWriteArrayList<>();
 
 	private final Set<String> attributes;
 
@@ -82,7 +85,17 @@ public final class InMemorySyncStore implements SyncStore {
 
 	@Override
 	public List<SyncChange> load(Collection<String> ids) {
+		this.loaded.addAll(ids);
 		return ids.stream().map(this.objects::get).filter((change) -> change != null).toList();
+	}
+
+	/**
+	 * The ids {@link #load(Collection)} was asked for, in order, since the store was
+	 * created.
+	 * @return the ids
+	 */
+	public List<String> loaded() {
+		return List.copyOf(this.loaded);
 	}
 
 	@Override

@@ -487,6 +487,33 @@ class SessionOutboxTests {
 	}
 
 	@Test
+	void resumeServesObjectsFannedOutHereWithoutReadingTheStoreAndReadsTheOthers() throws Exception {
+		SyncManager manager = manager(SyncSettings.defaults());
+		commit(manager, 1, upsert("a", 1));
+		commit(manager, 2, upsert("b", 1));
+		commit(manager, 3, upsert("a", 2));
+		awaitWatermark(manager, 3);
+		RecordingTransport resumed = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, resumed), "sub-1", "point", "5eed.1");
+		Batch catchUp = single(resumed.nextWrite());
+		assertThat(catchUp.reset()).isFalse();
+		assertThat(catchUp.changes())
+			.extracting(Batch.Change::id, Batch.Change::version, (change) -> change.state().get("name"))
+			.containsExactlyInAnyOrder(tuple("a", 2L, "a@2"), tuple("b", 1L, "b@1"));
+		assertThat(this.points.loaded()).as("ids read from the store").isEmpty();
+
+		// An instance that has fanned out none of them reads their current state.
+		SyncManager restarted = manager(SyncSettings.defaults());
+		RecordingTransport other = RecordingTransport.fast();
+		restarted.subscribe(restarted.open(new SyncViewer("session-2", () -> "alice"), other), "sub-1", "point",
+				"5eed.1");
+		assertThat(single(other.nextWrite()).changes())
+			.extracting(Batch.Change::id, Batch.Change::version, (change) -> change.state().get("name"))
+			.containsExactlyInAnyOrder(tuple("a", 2L, "a@2"), tuple("b", 1L, "b@1"));
+		assertThat(this.points.loaded()).as("ids read from the store").containsExactlyInAnyOrder("a", "b");
+	}
+
+	@Test
 	void resumeFromATokenOfAnotherDatabaseResetsWithAFullSnapshot() throws Exception {
 		SyncManager manager = manager(SyncSettings.defaults());
 		store(upsert("1", 1), upsert("2", 1));
