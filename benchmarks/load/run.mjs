@@ -60,6 +60,9 @@ const OUT = path.resolve(flag('--out', path.join(MODULE, 'RESULTS.md')));
 // instead of a flight recording; implies --jfr.
 const ASYNC_PROFILER = flag('--async-profiler', null);
 const JFR = args.includes('--jfr') || ASYNC_PROFILER !== null;
+// --profile-event e: what async-profiler samples: cpu (on-CPU time, the default) or alloc
+// (allocated bytes, by allocating stack).
+const PROFILE_EVENT = flag('--profile-event', 'cpu');
 // Clients offer permessage-deflate (as browsers do) unless --no-deflate.
 const DEFLATE = !args.includes('--no-deflate');
 // Entanglement sessions ask for patches unless --no-delta; its server accepts
@@ -139,7 +142,7 @@ function recording(server, name) {
 		// Quoted: jcmd would read the options' "=" as its own name=value arguments.
 		const agent = (options) => jcmd('JVMTI.agent_load', ASYNC_PROFILER, `"${options}"`);
 		return {
-			start: () => agent('start,event=cpu,interval=1ms'),
+			start: () => agent(PROFILE_EVENT === 'cpu' ? 'start,event=cpu,interval=1ms' : `start,event=${PROFILE_EVENT}`),
 			stop: () => agent(`stop,collapsed,file=${path.join(directory, name + '.collapsed')}`),
 		};
 	}

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.entanglement.AccessScope;
 import io.entanglement.AudienceIndex;
 import io.entanglement.ObjectKey;
@@ -34,6 +35,7 @@ import org.springframework.security.acls.model.Permission;
 import org.springframework.security.acls.model.Sid;
 import org.springframework.security.acls.model.SidRetrievalStrategy;
 import org.springframework.security.core.Authentication;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ConcurrentReferenceHashMap;
 
 /**
@@ -72,6 +74,9 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 
 	private static final int MAX_DECISIONS_PER_OBJECT = 1024;
 
+	private static final boolean CAFFEINE_PRESENT = ClassUtils.isPresent("com.github.benmanes.caffeine.cache.Caffeine",
+			AclSyncPolicy.class.getClassLoader());
+
 	private final AclService aclService;
 
 	private final AclObjectIdentities identities;
@@ -89,8 +94,14 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 	/** Access control lists as they were before a change, while the engine compares. */
 	private final ThreadLocal<@Nullable Map<ObjectIdentity, Entry>> before = new ThreadLocal<>();
 
-	private final Map<Principal, ViewerSids> viewers = new ConcurrentReferenceHashMap<>(64,
-			ConcurrentReferenceHashMap.ReferenceType.WEAK);
+	/**
+	 * The identities of each principal, for as long as the principal is in use:
+	 * Caffeine's map of weak keys compared by identity where Caffeine is present (the
+	 * starter brings it). Without it, a map of weak entries, which a garbage collection
+	 * empties, so identities and decisions are worked out again after each one.
+	 */
+	private final Map<Principal, ViewerSids> viewers = CAFFEINE_PRESENT ? WeakPrincipals.create()
+			: new ConcurrentReferenceHashMap<>(64, ConcurrentReferenceHashMap.ReferenceType.WEAK);
 
 	/**
 	 * Create a policy.
@@ -254,7 +265,13 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 
 	private @Nullable ViewerSids sids(SyncViewer viewer) {
 		Principal principal = viewer.principal();
-		return (principal != null) ? this.viewers.computeIfAbsent(principal, this::sidsOf) : null;
+		if (principal == null) {
+			return null;
+		}
+		// A plain read first: computing on this map allocates even when the entry is
+		// there.
+		ViewerSids sids = this.viewers.get(principal);
+		return (sids != null) ? sids : this.viewers.computeIfAbsent(principal, this::sidsOf);
 	}
 
 	private ViewerSids sidsOf(Principal principal) {
@@ -319,6 +336,17 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 	}
 
 	private record DecisionKey(int mask, ViewerSids sids) {
+	}
+
+	/**
+	 * A class of its own so that Caffeine is only loaded where present.
+	 */
+	private static final class WeakPrincipals {
+
+		static Map<Principal, ViewerSids> create() {
+			return Caffeine.newBuilder().weakKeys().<Principal, ViewerSids>build().asMap();
+		}
+
 	}
 
 	/**

@@ -1,6 +1,6 @@
 package io.entanglement.stomp;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,59 +20,137 @@ final class StompMessageFrames {
 	private StompMessageFrames() {
 	}
 
+	/** A frame buffer larger than this is not kept for the next frames of its thread. */
+	private static final int RETAINED_BUFFER = 64 * 1024;
+
+	private static final ThreadLocal<FrameWriter> writers = ThreadLocal.withInitial(FrameWriter::new);
+
 	/**
-	 * The frames as one WebSocket payload, each body copied from its shared encoding.
+	 * The frames as one WebSocket payload, each body copied from its shared encoding. The
+	 * headers are written straight into a buffer of the flushing thread, so a payload
+	 * costs one allocation of its own size.
 	 * @param frames the batches
 	 * @param sessionId the session, which prefixes its message ids
 	 * @param messageIds the source of this session's message ids
 	 * @return the STOMP frames, UTF-8 encoded
 	 */
 	static byte[] encode(List<SyncFrame> frames, String sessionId, AtomicLong messageIds) {
-		byte[][] heads = new byte[frames.size()][];
-		int size = 0;
-		for (int i = 0; i < heads.length; i++) {
-			SyncFrame frame = frames.get(i);
-			heads[i] = head(frame, sessionId + "-" + messageIds.incrementAndGet());
-			size += heads[i].length + frame.bodyLength() + 1;
+		FrameWriter out = writers.get();
+		try {
+			for (SyncFrame frame : frames) {
+				out.ascii("MESSAGE\ndestination:");
+				out.escaped(frame.destination());
+				out.ascii("\nsubscription:");
+				out.escaped(frame.subscriptionId());
+				out.ascii("\nmessage-id:");
+				out.escaped(sessionId);
+				out.ascii("-");
+				out.number(messageIds.incrementAndGet());
+				out.ascii("\ncontent-type:application/json\n" + TOKEN_HEADER + ":");
+				out.escaped(frame.token());
+				out.ascii("\ncontent-length:");
+				out.number(frame.bodyLength());
+				out.ascii("\n\n");
+				out.bytes(frame.body());
+				out.ascii("\0");
+			}
+			return out.toByteArray();
 		}
-		byte[] payload = new byte[size];
-		int at = 0;
-		for (int i = 0; i < heads.length; i++) {
-			byte[] body = frames.get(i).body();
-			System.arraycopy(heads[i], 0, payload, at, heads[i].length);
-			at += heads[i].length;
-			System.arraycopy(body, 0, payload, at, body.length);
-			at += body.length;
-			payload[at++] = 0;
-		}
-		return payload;
-	}
-
-	private static byte[] head(SyncFrame frame, String messageId) {
-		StringBuilder out = new StringBuilder(128 + frame.destination().length() + frame.token().length());
-		out.append("MESSAGE\n");
-		header(out, "destination", frame.destination());
-		header(out, "subscription", frame.subscriptionId());
-		header(out, "message-id", messageId);
-		out.append("content-type:application/json\n");
-		header(out, TOKEN_HEADER, frame.token());
-		out.append("content-length:").append(frame.bodyLength()).append("\n\n");
-		return out.toString().getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static void header(StringBuilder out, String name, String value) {
-		out.append(name).append(':');
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
-			switch (c) {
-				case '\\' -> out.append("\\\\");
-				case ':' -> out.append("\\c");
-				case '\n' -> out.append("\\n");
-				case '\r' -> out.append("\\r");
-				default -> out.append(c);
+		finally {
+			if (!out.reset(RETAINED_BUFFER)) {
+				writers.remove();
 			}
 		}
-		out.append('\n');
+	}
+
+	/**
+	 * A growable byte buffer that writes header values as STOMP 1.2 escapes them, in
+	 * UTF-8.
+	 */
+	private static final class FrameWriter {
+
+		private byte[] bytes = new byte[4096];
+
+		private int size;
+
+		void ascii(String text) {
+			ensure(text.length());
+			for (int i = 0; i < text.length(); i++) {
+				this.bytes[this.size++] = (byte) text.charAt(i);
+			}
+		}
+
+		void escaped(String value) {
+			// At most two bytes per ASCII character (an escape), three per other UTF-16
+			// unit (a surrogate pair takes four for two).
+			ensure(value.length() * 3);
+			for (int i = 0; i < value.length(); i++) {
+				char c = value.charAt(i);
+				switch (c) {
+					case '\\' -> put('\\', '\\');
+					case ':' -> put('\\', 'c');
+					case '\n' -> put('\\', 'n');
+					case '\r' -> put('\\', 'r');
+					default -> {
+						if (c < 0x80) {
+							this.bytes[this.size++] = (byte) c;
+						}
+						else if (c < 0x800) {
+							put((char) (0xC0 | (c >> 6)), (char) (0x80 | (c & 0x3F)));
+						}
+						else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+								&& Character.isLowSurrogate(value.charAt(i + 1))) {
+							int code = Character.toCodePoint(c, value.charAt(++i));
+							put((char) (0xF0 | (code >> 18)), (char) (0x80 | ((code >> 12) & 0x3F)));
+							put((char) (0x80 | ((code >> 6) & 0x3F)), (char) (0x80 | (code & 0x3F)));
+						}
+						else if (Character.isSurrogate(c)) {
+							// Unpaired, as String.getBytes replaces it.
+							this.bytes[this.size++] = '?';
+						}
+						else {
+							this.bytes[this.size++] = (byte) (0xE0 | (c >> 12));
+							put((char) (0x80 | ((c >> 6) & 0x3F)), (char) (0x80 | (c & 0x3F)));
+						}
+					}
+				}
+			}
+		}
+
+		void number(long value) {
+			ascii(Long.toString(value));
+		}
+
+		void bytes(byte[] body) {
+			ensure(body.length);
+			System.arraycopy(body, 0, this.bytes, this.size, body.length);
+			this.size += body.length;
+		}
+
+		byte[] toByteArray() {
+			return Arrays.copyOf(this.bytes, this.size);
+		}
+
+		/**
+		 * Empty the buffer for the next payload.
+		 * @return whether it is small enough to keep
+		 */
+		boolean reset(int retained) {
+			this.size = 0;
+			return this.bytes.length <= retained;
+		}
+
+		private void put(char first, char second) {
+			this.bytes[this.size++] = (byte) first;
+			this.bytes[this.size++] = (byte) second;
+		}
+
+		private void ensure(int more) {
+			if (this.size + more > this.bytes.length) {
+				this.bytes = Arrays.copyOf(this.bytes, Math.max(this.bytes.length * 2, this.size + more));
+			}
+		}
+
 	}
 
 }

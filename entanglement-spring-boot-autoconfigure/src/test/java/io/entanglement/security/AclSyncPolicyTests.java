@@ -25,6 +25,7 @@ import org.springframework.security.acls.domain.GrantedAuthoritySid;
 import org.springframework.security.acls.domain.ObjectIdentityImpl;
 import org.springframework.security.acls.domain.PrincipalSid;
 import org.springframework.security.acls.domain.SidRetrievalStrategyImpl;
+import org.springframework.security.acls.model.SidRetrievalStrategy;
 import org.springframework.security.acls.model.Acl;
 import org.springframework.security.acls.model.AclService;
 import org.springframework.security.acls.model.NotFoundException;
@@ -171,6 +172,33 @@ class AclSyncPolicyTests {
 		assertThat(this.policy.maySee(viewer("alice"), note("node"))).isFalse();
 		assertThat(this.policy.maySee(viewer("bob"), note("node"))).isTrue();
 		assertThat(this.aclService.reads).hasValue(2);
+	}
+
+	@Test
+	void aPrincipalsIdentitiesAreWorkedOutOnceWhileItIsInUseGarbageCollectionsNotwithstanding() {
+		AtomicInteger retrievals = new AtomicInteger();
+		SidRetrievalStrategy counting = (authentication) -> {
+			retrievals.incrementAndGet();
+			return new SidRetrievalStrategyImpl().getSids(authentication);
+		};
+		SyncStore store = mock(SyncStore.class);
+		given(store.domainType()).willReturn("com.example.Note");
+		given(store.identifier(anyString())).willAnswer((invocation) -> invocation.getArgument(0));
+		AclSyncPolicy policy = new AclSyncPolicy(this.aclService,
+				new AclObjectIdentities((type) -> type.equals("note") ? store : null), counting, this.tracker,
+				new ConcurrentMapCache("decisions"), List.of("note"));
+		this.aclService.acls.put(IDENTITY, acl(new PrincipalSid("alice"), BasePermission.READ));
+		SyncViewer alice = viewer("alice");
+		SyncViewer bob = viewer("bob");
+		for (int i = 0; i < 3; i++) {
+			assertThat(policy.maySee(alice, note("node"))).isTrue();
+			assertThat(policy.maySee(bob, note("node"))).isFalse();
+			System.gc();
+		}
+		assertThat(retrievals).as("identities worked out").hasValue(2);
+		// Another sign-in of the same user is another principal.
+		assertThat(policy.maySee(viewer("alice"), note("node"))).isTrue();
+		assertThat(retrievals).hasValue(3);
 	}
 
 	@Test
