@@ -63,6 +63,8 @@ const JFR = args.includes('--jfr') || ASYNC_PROFILER !== null;
 // --profile-event e: what async-profiler samples: cpu (on-CPU time, the default) or alloc
 // (allocated bytes, by allocating stack).
 const PROFILE_EVENT = flag('--profile-event', 'cpu');
+// --client-cpu-prof dir: each load-client process writes a V8 CPU profile there when it exits.
+const CLIENT_PROFILE = flag('--client-cpu-prof', null);
 // Clients offer permessage-deflate (as browsers do) unless --no-deflate.
 const DEFLATE = !args.includes('--no-deflate');
 // Entanglement sessions ask for patches unless --no-delta; its server accepts
@@ -198,7 +200,8 @@ class Clients {
 	}
 
 	static async spawn(options) {
-		const child = spawn('node', [path.join(HERE, 'client.mjs'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+		const profiling = CLIENT_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + path.resolve(CLIENT_PROFILE)] : [];
+		const child = spawn('node', [...profiling, path.join(HERE, 'client.mjs'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
 		const replies = [];
 		const waiting = [];
 		createInterface({ input: child.stdout }).on('line', (line) => {
@@ -480,6 +483,17 @@ async function p7Reconnects(app) {
 	};
 }
 
+// Part of the warm-up: P7's reconnecting sessions cycle for the given seconds while the
+// committer changes the markers there are; nothing is recorded.
+async function warmReconnects(app, seconds) {
+	const cyclers = await Clients.open(app, P7_CYCLERS, P7_CYCLER_PROCESSES, { latencyEvery: 4, trackVersions: true, users: 10_000, offset: P7_STEADY,
+		cycleRate: P7_RECONNECTS / P7_CYCLER_PROCESSES });
+	await cyclers.ask({ cmd: 'start' });
+	await drive(P7_COMMITS, 100, P7_COMMITS * seconds);
+	await cyclers.ask({ cmd: 'stop' });
+	await cyclers.close();
+}
+
 // P8: P8_DRAGGERS sessions each drag their own marker at P8_HZ (Entanglement: SEND
 // /app/entanglement/marker/transition; baseline: SEND /app/drag, rebroadcast to /topic/drag)
 // to P8_VIEWERS viewers, which count the frames carrying transitions they receive.
@@ -534,6 +548,8 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 			// and P1's (1,000 sessions, 100 commits/s).
 			await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: Math.ceil(MODE.warmSeconds / 4), latencyEvery: 2, drainMs: 2000 });
 			await fanOut(app, { sessions: 1000, processes: P1_CLIENT_PROCESSES, rate: 100, seconds: Math.ceil(MODE.warmSeconds * 3 / 4), latencyEvery: 10, drainMs: 2000 });
+			// And P7's: handshakes, subscriptions with a resume token, catch-up.
+			await warmReconnects(app, Math.ceil(MODE.warmSeconds / 4));
 			if (app === 'entangled' && runs_('p5')) {
 				log(`run ${run} ${app}: P5`);
 				result[app].p5 = await p5CatchUp();
@@ -816,10 +832,12 @@ function notes() {
   when the harness stopped waiting (P1: ${MODE.p1DrainMs / 1000} s after the last commit).
 - Server CPU: process CPU time (\`OperatingSystemMXBean\`) over the committing window.
 - Each server is warmed up first, not recorded: 100 sessions at 200 commits/s for
-  ${Math.ceil(MODE.warmSeconds / 4)} s, then 1,000 sessions at 100 commits/s for ${Math.ceil(MODE.warmSeconds * 3 / 4)} s:
+  ${Math.ceil(MODE.warmSeconds / 4)} s, then 1,000 sessions at 100 commits/s for ${Math.ceil(MODE.warmSeconds * 3 / 4)} s,
+  then P7's ${P7_CYCLERS} reconnecting sessions (offered ${P7_RECONNECTS.toLocaleString('en-US')} reconnects/s) for ${Math.ceil(MODE.warmSeconds / 4)} s:
   on 2 cores the JIT compilers still took about a third of the server's CPU during P2 after a
-  3-second warm-up (async-profiler, \`--async-profiler\`); the longer warm-up measures both servers
-  closer to how they run after some time in service.
+  3-second warm-up, and during P7 after a warm-up without reconnects (async-profiler,
+  \`--async-profiler\`); the longer warm-up measures both servers closer to how they run after
+  some time in service.
 - P3: one marker at 1,000 commits/s for ${MODE.p3Seconds} s to one session whose socket is read through a
   loopback proxy that reads at most 8,192 bytes/s from the server (it stops reading when it holds
   1 KB). Entanglement runs with \`entanglement.session.max-bytes-per-second=8KB\`; the baseline has no

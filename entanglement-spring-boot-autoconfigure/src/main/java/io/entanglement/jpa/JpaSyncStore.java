@@ -3,6 +3,7 @@ package io.entanglement.jpa;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -19,6 +20,8 @@ import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.RollbackException;
+import org.hibernate.BatchSize;
+import org.hibernate.Session;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -114,18 +117,14 @@ final class JpaSyncStore implements SyncStore {
 	@Override
 	public List<SyncChange> load(Collection<String> ids) {
 		List<Object> parsed = ids.stream().map(this.model::parseId).toList();
-		return read((em) -> {
-			List<Object> entities = new ArrayList<>(parsed.size());
-			for (int from = 0; from < parsed.size(); from += ID_BATCH) {
-				List<Object> batch = parsed.subList(from, Math.min(parsed.size(), from + ID_BATCH));
-				entities.addAll(em.createQuery(
-						"select e from " + this.model.entityName() + " e where e." + this.model.idName() + " in :ids",
-						this.model.entityClass())
-					.setParameter("ids", batch)
-					.getResultList());
-			}
-			return entities;
-		});
+		// Hibernate's multi-load keeps one statement plan whatever the number of ids (an
+		// array parameter where the database has arrays), where a query with an "in" list
+		// would be planned again for each new length.
+		return read((em) -> em.unwrap(Session.class)
+			.findMultiple(this.model.entityClass(), parsed, new BatchSize(ID_BATCH))
+			.stream()
+			.filter(Objects::nonNull)
+			.toList());
 	}
 
 	@Override

@@ -17,13 +17,13 @@ final class StompMessageFrames {
 	/** The header carrying the resume token valid after the frame. */
 	static final String TOKEN_HEADER = "entanglement-token";
 
-	private StompMessageFrames() {
-	}
-
 	/** A frame buffer larger than this is not kept for the next frames of its thread. */
 	private static final int RETAINED_BUFFER = 64 * 1024;
 
 	private static final ThreadLocal<FrameWriter> writers = ThreadLocal.withInitial(FrameWriter::new);
+
+	private StompMessageFrames() {
+	}
 
 	/**
 	 * The frames as one WebSocket payload, each body copied from its shared encoding. The
