@@ -31,6 +31,7 @@ MODE.p6Sessions = Number(flag('--p6-sessions', MODE.p6Sessions));
 MODE.warmSeconds = Number(flag('--warm-seconds', MODE.warmSeconds));
 MODE.p1Seconds = Number(flag('--p1-seconds', MODE.p1Seconds));
 MODE.p2Seconds = Number(flag('--p2-seconds', MODE.p2Seconds));
+MODE.p6Seconds = Number(flag('--p6-seconds', MODE.p6Seconds));
 // The quick mode checks Entanglement for regressions and leaves the baseline out, unless
 // --baseline; the full mode always runs both.
 const APPS = (QUICK && !args.includes('--baseline')) ? ['entangled'] : ['entangled', 'baseline'];
@@ -87,6 +88,7 @@ const AUTH = 'Basic ' + Buffer.from('u0:bench').toString('base64');
 const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '')
 	+ (args.includes('--warm-seconds') ? ' --warm-seconds ' + MODE.warmSeconds : '')
 	+ (args.includes('--p1-seconds') ? ' --p1-seconds ' + MODE.p1Seconds : '') + (args.includes('--p2-seconds') ? ' --p2-seconds ' + MODE.p2Seconds : '')
+	+ (args.includes('--p6-seconds') ? ' --p6-seconds ' + MODE.p6Seconds : '')
 	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '') + (BINARY_FRAMES ? ' --binary-frames' : '') + SETTINGS.map((setting) => ' --set ' + setting).join('')
 	+ (TOMCAT_BUFFER ? ' --tomcat-buffer ' + TOMCAT_BUFFER : '') + (QUICK && args.includes('--baseline') ? ' --baseline' : '') + (args.includes('--only') ? ' --only ' + ONLY.join(',') : '');
 

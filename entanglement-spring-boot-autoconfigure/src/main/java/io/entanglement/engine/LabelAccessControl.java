@@ -16,7 +16,6 @@ import io.entanglement.SyncViewer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
-import org.springframework.util.ConcurrentReferenceHashMap;
 
 /**
  * The default {@link MandatoryAccessControl}: labels and clearances read
@@ -43,8 +42,7 @@ public final class LabelAccessControl implements MandatoryAccessControl {
 	private final Map<String, Label> labels = new ConcurrentHashMap<>();
 
 	/** Each principal's clearance, computed once per principal object. */
-	private final Map<Principal, Label> viewerClearances = new ConcurrentReferenceHashMap<>(64,
-			ConcurrentReferenceHashMap.ReferenceType.WEAK);
+	private final PerPrincipal<Label> viewerClearances = new PerPrincipal<>();
 
 	/**
 	 * Create the access control.
@@ -81,8 +79,8 @@ public final class LabelAccessControl implements MandatoryAccessControl {
 			this.labels.put(label, required);
 		}
 		Principal principal = viewer.principal();
-		Label clearance = (principal != null)
-				? this.viewerClearances.computeIfAbsent(principal, (key) -> clearanceOf(viewer)) : clearanceOf(viewer);
+		Label clearance = (principal != null) ? this.viewerClearances.get(principal, (key) -> clearanceOf(viewer))
+				: clearanceOf(viewer);
 		return clearance.level() >= required.level() && clearance.categories().containsAll(required.categories());
 	}
 

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.entanglement.AccessScope;
 import io.entanglement.AudienceIndex;
 import io.entanglement.ObjectKey;
@@ -19,6 +18,7 @@ import io.entanglement.Proposal;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncPolicy;
 import io.entanglement.SyncViewer;
+import io.entanglement.engine.PerPrincipal;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
@@ -35,8 +35,6 @@ import org.springframework.security.acls.model.Permission;
 import org.springframework.security.acls.model.Sid;
 import org.springframework.security.acls.model.SidRetrievalStrategy;
 import org.springframework.security.core.Authentication;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.ConcurrentReferenceHashMap;
 
 /**
  * Decides with Spring Security access control lists who sees and who may change the
@@ -74,9 +72,6 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 
 	private static final int MAX_DECISIONS_PER_OBJECT = 1024;
 
-	private static final boolean CAFFEINE_PRESENT = ClassUtils.isPresent("com.github.benmanes.caffeine.cache.Caffeine",
-			AclSyncPolicy.class.getClassLoader());
-
 	private final AclService aclService;
 
 	private final AclObjectIdentities identities;
@@ -94,14 +89,8 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 	/** Access control lists as they were before a change, while the engine compares. */
 	private final ThreadLocal<@Nullable Map<ObjectIdentity, Entry>> before = new ThreadLocal<>();
 
-	/**
-	 * The identities of each principal, for as long as the principal is in use:
-	 * Caffeine's map of weak keys compared by identity where Caffeine is present (the
-	 * starter brings it). Without it, a map of weak entries, which a garbage collection
-	 * empties, so identities and decisions are worked out again after each one.
-	 */
-	private final Map<Principal, ViewerSids> viewers = CAFFEINE_PRESENT ? WeakPrincipals.create()
-			: new ConcurrentReferenceHashMap<>(64, ConcurrentReferenceHashMap.ReferenceType.WEAK);
+	/** The identities of each principal in use. */
+	private final PerPrincipal<ViewerSids> viewers = new PerPrincipal<>();
 
 	/**
 	 * Create a policy.
@@ -268,10 +257,7 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 		if (principal == null) {
 			return null;
 		}
-		// A plain read first: computing on this map allocates even when the entry is
-		// there.
-		ViewerSids sids = this.viewers.get(principal);
-		return (sids != null) ? sids : this.viewers.computeIfAbsent(principal, this::sidsOf);
+		return this.viewers.get(principal, this::sidsOf);
 	}
 
 	private ViewerSids sidsOf(Principal principal) {
@@ -336,17 +322,6 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 	}
 
 	private record DecisionKey(int mask, ViewerSids sids) {
-	}
-
-	/**
-	 * A class of its own so that Caffeine is only loaded where present.
-	 */
-	private static final class WeakPrincipals {
-
-		static Map<Principal, ViewerSids> create() {
-			return Caffeine.newBuilder().weakKeys().<Principal, ViewerSids>build().asMap();
-		}
-
 	}
 
 	/**

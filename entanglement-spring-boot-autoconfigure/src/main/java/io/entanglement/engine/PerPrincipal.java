@@ -1,0 +1,53 @@
+package io.entanglement.engine;
+
+import java.security.Principal;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ConcurrentReferenceHashMap;
+
+/**
+ * What a policy worked out about a principal, for as long as the principal is in use: one
+ * value per principal object (a session keeps its principal for its lifetime), found by
+ * identity and forgotten once nothing else holds the principal. Caffeine's weak keys
+ * where Caffeine is present (the starter brings it); without it, a map of weak entries
+ * that every garbage collection empties, so values are worked out again after each one.
+ *
+ * @param <V> the value type
+ * @author Entanglement
+ */
+public final class PerPrincipal<V> {
+
+	private static final boolean CAFFEINE_PRESENT = ClassUtils.isPresent("com.github.benmanes.caffeine.cache.Caffeine",
+			PerPrincipal.class.getClassLoader());
+
+	private final Map<Principal, V> values = CAFFEINE_PRESENT ? WeakKeys.create()
+			: new ConcurrentReferenceHashMap<>(64, ConcurrentReferenceHashMap.ReferenceType.WEAK);
+
+	/**
+	 * The value of a principal, worked out on first use.
+	 * @param principal the principal
+	 * @param compute works the value out
+	 * @return the value
+	 */
+	public V get(Principal principal, Function<Principal, V> compute) {
+		// A plain read first: computing allocates even when the value is there.
+		V value = this.values.get(principal);
+		return (value != null) ? value : this.values.computeIfAbsent(principal, compute);
+	}
+
+	/**
+	 * A class of its own so that Caffeine is only loaded where present.
+	 */
+	private static final class WeakKeys {
+
+		static <V> Map<Principal, V> create() {
+			return Caffeine.newBuilder().weakKeys().<Principal, V>build().asMap();
+		}
+
+	}
+
+}
