@@ -302,6 +302,35 @@ describe('transitions', () => {
 		assert.deepEqual(collection.current('1'), { lat: 8, lng: 5 });
 	});
 
+	test('show someone else\'s transition heard before the reply that ends this one, once it ends', async () => {
+		const { connection, collection, subscribe } = await dragging();
+		const drag = connection.transition('marker', '1', { lat: 6 });
+		await server.sent('/app/entanglement/marker/transition');
+		const events = [];
+		collection.on('transition', ({ transition }) => events.push(['transition', transition.by, collection.current('1').lat]));
+		collection.on('transition-end', ({ local }) => events.push(['transition-end', local, collection.current('1').lat]));
+
+		// Bob's transition comes on the collection before the reply that ends alice's.
+		await apply(collection, subscribe, [{ op: 'transition', id: '1', transition: 'bobs', by: 'bob',
+			state: { lat: 60 } }], { token: 't2' });
+		assert.equal(collection.current('1').lat, 6, 'this connection\'s own is still shown');
+		assert.deepEqual(events, []);
+		await server.reply({ transition: drag.transition, type: 'marker', id: '1', status: 'rejected',
+			code: 'transition-broken', reason: 'broken', message: 'Someone else moved it' });
+		assert.deepEqual(await within(drag.ended, 'broken'), { reason: 'broken' });
+		assert.deepEqual(events, [['transition-end', true, 5], ['transition', 'bob', 60]]);
+		assert.equal(collection.transitions.get('1').by, 'bob');
+
+		// One that ended while it waited is not shown.
+		const again = connection.transition('marker', '1', { lat: 7 });
+		await apply(collection, subscribe, [{ op: 'transition', id: '1', transition: 'bobs-2', by: 'bob',
+			state: { lat: 70 } }, { op: 'transition-end', id: '1', transition: 'bobs-2', reason: 'expired' }],
+		{ token: 't3' });
+		again.cancel();
+		assert.equal(collection.transitions.has('1'), false);
+		assert.equal(collection.current('1').lat, 5);
+	});
+
 	test('roll back the initiator\'s overlay when the transition ends without a commit', async () => {
 		const { connection, collection, subscribe } = await dragging();
 

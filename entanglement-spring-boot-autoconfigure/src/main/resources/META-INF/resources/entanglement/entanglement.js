@@ -540,6 +540,8 @@ export class LiveCollection {
 	#objects = new Map();
 	#tombstones = new Map();
 	#overlays = new Map();
+	/** Others' transitions heard while this connection's own is still shown, by object. */
+	#heldBack = new Map();
 	#events = new Listeners();
 	#filterHeader;
 	#subscriptionId;
@@ -688,6 +690,7 @@ export class LiveCollection {
 	[DISCONNECTED]() {
 		this.#subscription = null;
 		this.#synced = false;
+		this.#heldBack.clear();
 		// The server ends every transition it can no longer tell this client about.
 		for (const [id, overlay] of [...this.#overlays]) {
 			if (!overlay.local) {
@@ -747,6 +750,8 @@ export class LiveCollection {
 	}
 
 	[OVERLAY](id, overlay) {
+		// A new transition of this connection's is the later one.
+		this.#heldBack.delete(id);
 		const previous = this.#overlays.get(id);
 		if (previous && !previous.local && previous.transition !== overlay.transition) {
 			// Starting a transition ends anyone else's on the object.
@@ -760,6 +765,13 @@ export class LiveCollection {
 		const overlay = this.#overlays.get(id);
 		if (overlay && overlay.transition === transitionId) {
 			this.#endOverlay(id, overlay, reason);
+			// Someone else's transition heard meanwhile is shown in its place.
+			const heldBack = this.#heldBack.get(id);
+			if (heldBack && !this.#overlays.has(id)) {
+				this.#heldBack.delete(id);
+				this.#overlays.set(id, heldBack);
+				this.#events.emit('transition', { id, transition: heldBack });
+			}
 		}
 	}
 
@@ -870,13 +882,6 @@ export class LiveCollection {
 
 	#transition(id, change) {
 		const previous = this.#overlays.get(id);
-		if (previous?.local) {
-			// This connection's own transition stays shown until the server ends it.
-			return false;
-		}
-		if (previous && previous.transition !== change.transition) {
-			this.#endOverlay(id, previous, 'broken');
-		}
 		const overlay = Object.freeze({
 			id,
 			transition: change.transition,
@@ -884,12 +889,25 @@ export class LiveCollection {
 			state: Object.freeze(change.state ?? {}),
 			local: false,
 		});
+		if (previous?.local) {
+			// This connection's own transition stays shown until the server ends it; the end
+			// comes on the replies queue, which may be read after this frame, so the later
+			// transition waits to be shown then.
+			this.#heldBack.set(id, overlay);
+			return false;
+		}
+		if (previous && previous.transition !== change.transition) {
+			this.#endOverlay(id, previous, 'broken');
+		}
 		this.#overlays.set(id, overlay);
 		this.#events.emit('transition', { id, transition: overlay });
 		return true;
 	}
 
 	#transitionEnd(id, change) {
+		if (this.#heldBack.get(id)?.transition === change.transition) {
+			this.#heldBack.delete(id);
+		}
 		const overlay = this.#overlays.get(id);
 		if (overlay && overlay.transition === change.transition) {
 			if (overlay.local) {
@@ -904,6 +922,7 @@ export class LiveCollection {
 	}
 
 	#dropOverlay(id) {
+		this.#heldBack.delete(id);
 		const overlay = this.#overlays.get(id);
 		if (!overlay) {
 			return;
@@ -925,6 +944,7 @@ export class LiveCollection {
 		const previous = new Map(this.#objects);
 		this.#objects.clear();
 		this.#tombstones.clear();
+		this.#heldBack.clear();
 		for (const [id, overlay] of [...this.#overlays]) {
 			if (!overlay.local) {
 				this.#endOverlay(id, overlay, 'broken');
