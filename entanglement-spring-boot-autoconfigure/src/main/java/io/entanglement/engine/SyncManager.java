@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import io.entanglement.AccessScope;
@@ -690,16 +691,9 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 */
 	private void showTransition(SyncType type, SyncChange current, SyncChange overlay, EncodedChange encoded,
 			@Nullable String exceptSession) {
-		List<@Nullable SyncChange> states = new ArrayList<>(2);
-		states.add(current);
-		states.add(overlay);
-		for (Subscription subscription : type.candidates(states, null)) {
-			SyncViewer viewer = subscription.outbox.viewer();
-			if (!viewer.sessionId().equals(exceptSession) && mayHold(subscription, current)
-					&& this.policy.maySee(viewer, overlay)) {
-				offer(subscription, encoded);
-			}
-		}
+		offerToCandidates(type, current, overlay, encoded, exceptSession,
+				(subscription) -> mayHold(subscription, current)
+						&& this.policy.maySee(subscription.outbox.viewer(), overlay));
 	}
 
 	/**
@@ -709,12 +703,21 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 */
 	private void showTransitionEnd(SyncType type, SyncChange current, SyncChange started, EncodedChange encoded,
 			@Nullable String exceptSession) {
+		offerToCandidates(type, current, started, encoded, exceptSession,
+				(subscription) -> mayHold(subscription, current) || mayHold(subscription, started));
+	}
+
+	/**
+	 * Offer an encoding to the candidate subscriptions for either of two states of an
+	 * object that the rule lets through, except those of one session.
+	 */
+	private void offerToCandidates(SyncType type, SyncChange current, SyncChange other, EncodedChange encoded,
+			@Nullable String exceptSession, Predicate<Subscription> shown) {
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
 		states.add(current);
-		states.add(started);
+		states.add(other);
 		for (Subscription subscription : type.candidates(states, null)) {
-			if (!subscription.outbox.viewer().sessionId().equals(exceptSession)
-					&& (mayHold(subscription, current) || mayHold(subscription, started))) {
+			if (!subscription.outbox.viewer().sessionId().equals(exceptSession) && shown.test(subscription)) {
 				offer(subscription, encoded);
 			}
 		}

@@ -254,10 +254,7 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 
 	private @Nullable ViewerSids sids(SyncViewer viewer) {
 		Principal principal = viewer.principal();
-		if (principal == null) {
-			return null;
-		}
-		return this.viewers.get(principal, this::sidsOf);
+		return (principal != null) ? this.viewers.get(principal, this::sidsOf) : null;
 	}
 
 	private ViewerSids sidsOf(Principal principal) {
