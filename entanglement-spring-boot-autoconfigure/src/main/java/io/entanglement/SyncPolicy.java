@@ -34,6 +34,25 @@ public interface SyncPolicy {
 	boolean maySee(SyncViewer viewer, SyncChange change);
 
 	/**
+	 * What {@link #maySee} reads of an object, as one string: the values of the
+	 * attributes it decides on (its owner, a group, a label), or an empty string if it
+	 * reads none. Two states of an object with the same access state must be seen by the
+	 * same viewers, as long as no access change is announced (see {@link AccessChanges}).
+	 * <p>
+	 * Catch-up relies on it: a client resuming after changes to objects it may not see
+	 * gets only what it may see when their access state has not changed since its token,
+	 * since it could not have seen them then either. Without it ({@code null}, the
+	 * default) any change may have changed who sees the object, and a client resuming
+	 * after a change to an object it may not see is reset and sent a fresh snapshot.
+	 * @param change the object's state (never a deletion)
+	 * @return the access state, or {@code null} if any change may change who sees the
+	 * object
+	 */
+	default @Nullable String accessState(SyncChange change) {
+		return null;
+	}
+
+	/**
 	 * Whether this policy decides for the given type. A policy that does not apply to a
 	 * type is not asked about its objects.
 	 * @param type the type name

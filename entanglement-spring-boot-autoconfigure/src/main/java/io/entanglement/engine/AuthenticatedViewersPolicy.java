@@ -17,4 +17,12 @@ public final class AuthenticatedViewersPolicy implements SyncPolicy {
 		return viewer.isAuthenticated();
 	}
 
+	/**
+	 * Nothing of the object decides who sees it.
+	 */
+	@Override
+	public String accessState(SyncChange change) {
+		return "";
+	}
+
 }

@@ -5,13 +5,19 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
+import io.entanglement.SyncPolicy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable change sequence that resume tokens point into: one row per object with the
- * number of the commit that last changed it, and tombstones for deleted objects.
+ * number of the commit that last changed it, and tombstones for deleted objects. Each row
+ * also keeps the number of the last change that may have changed who sees the object, so
+ * that a client catching up is not reset for objects it could not see before its token
+ * and still cannot.
  *
  * @author Entanglement
  */
@@ -45,7 +51,7 @@ public interface ChangeLog {
 	 * @return the sequence number of the transaction
 	 * @throws SQLException if the change log cannot be written; the transaction must fail
 	 */
-	long append(Connection connection, List<SyncChange> changes) throws SQLException;
+	long append(Connection connection, List<Logged> changes) throws SQLException;
 
 	/**
 	 * Record, in a committing transaction, that who may see some objects changed while
@@ -53,10 +59,12 @@ public interface ChangeLog {
 	 * the number are told, and keep their version and deletion mark.
 	 * @param connection the committing transaction's connection
 	 * @param keys the objects
+	 * @param widenedOnly those of the objects whose access only widened: whoever could
+	 * see them before still may
 	 * @return the sequence number of the transaction
 	 * @throws SQLException if the change log cannot be written; the transaction must fail
 	 */
-	long touch(Connection connection, Collection<ObjectKey> keys) throws SQLException;
+	long touch(Connection connection, Collection<ObjectKey> keys, Set<ObjectKey> widenedOnly) throws SQLException;
 
 	/**
 	 * The objects of a type changed or deleted after a sequence number.
@@ -80,8 +88,36 @@ public interface ChangeLog {
 	 * @param seq the sequence number of its last change
 	 * @param version its last version (for a delete, the version of the delete)
 	 * @param deleted whether its last change deleted it
+	 * @param accessSeq the sequence number of the last change after which other viewers
+	 * may see the object than before (an access change, a change of what the policy
+	 * decides on, a deletion or a first record of an object that existed before); 0 if
+	 * none since it was created
+	 * @param lastState for a deletion, the object's last state where the log keeps it
+	 * (types held in memory), to decide who may hear of the deletion
 	 */
-	record Entry(String id, long seq, long version, boolean deleted) {
+	record Entry(String id, long seq, long version, boolean deleted, long accessSeq, @Nullable SyncChange lastState) {
+
+		/**
+		 * Whether who may see the object may have changed after a sequence number.
+		 * @param afterSeq the sequence number
+		 * @return {@code true} if a viewer that may not see it now may have seen it then
+		 */
+		public boolean accessChangedAfter(long afterSeq) {
+			return this.accessSeq > afterSeq;
+		}
+
+	}
+
+	/**
+	 * A change as the committing transaction records it.
+	 *
+	 * @param change the change
+	 * @param accessState what the policy decides on in the object's new state (see
+	 * {@link SyncPolicy#accessState}), {@code null} if unknown or for a deletion
+	 * @param created whether the transaction created the object: nobody could see it
+	 * before
+	 */
+	record Logged(SyncChange change, @Nullable String accessState, boolean created) {
 
 	}
 

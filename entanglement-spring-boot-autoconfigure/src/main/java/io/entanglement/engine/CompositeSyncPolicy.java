@@ -1,5 +1,6 @@
 package io.entanglement.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +43,37 @@ public final class CompositeSyncPolicy implements SyncPolicy {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * The access states of every policy that applies to the type, together.
+	 */
+	@Override
+	public @Nullable String accessState(SyncChange change) {
+		String type = change.key().type();
+		List<String> parts = new ArrayList<>(this.policies.size());
+		for (SyncPolicy policy : this.policies) {
+			if (policy.appliesTo(type)) {
+				String part = policy.accessState(change);
+				if (part == null) {
+					return null;
+				}
+				parts.add(part);
+			}
+		}
+		return join(parts);
+	}
+
+	/**
+	 * Several access states as one that tells them apart: each is prefixed with its
+	 * length, so no choice of values makes two different lists read the same.
+	 */
+	static String join(List<String> parts) {
+		StringBuilder joined = new StringBuilder();
+		for (String part : parts) {
+			joined.append(part.length()).append(':').append(part);
+		}
+		return joined.toString();
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.entanglement.engine;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -52,6 +53,19 @@ public final class MandatoryAccessPolicy implements SyncPolicy {
 			return false;
 		}
 		return this.mac.dominates(viewer, label(change)) && this.delegate.maySee(viewer, change);
+	}
+
+	/**
+	 * The label and what the policy behind reads.
+	 */
+	@Override
+	public @Nullable String accessState(SyncChange change) {
+		String delegated = this.delegate.accessState(change);
+		if (delegated == null) {
+			return null;
+		}
+		String label = label(change);
+		return CompositeSyncPolicy.join(List.of((label != null) ? "=" + label : "", delegated));
 	}
 
 	@Override

@@ -6,11 +6,14 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
+import io.entanglement.SyncPolicy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The change log of types held in memory: it lives as long as the node, with an epoch of
@@ -29,7 +32,7 @@ public final class MemoryChangeLog implements ChangeLog {
 
 	private volatile long purgedSeq;
 
-	private final Map<ObjectKey, Logged> entries = new ConcurrentHashMap<>();
+	private final Map<ObjectKey, Kept> entries = new ConcurrentHashMap<>();
 
 	/**
 	 * Number the changes of one publication. The caller keeps the number and the
@@ -39,15 +42,61 @@ public final class MemoryChangeLog implements ChangeLog {
 		return ++this.seq;
 	}
 
-	void record(long seq, List<SyncChange> changes) {
+	/**
+	 * Record the changes of one publication.
+	 * @param seq its number
+	 * @param changes the changes, one per object
+	 * @param previous per change (same order), the object's state before it, {@code null}
+	 * if it was created
+	 * @param policy decides what of an object's state tells who sees it
+	 */
+	void record(long seq, List<SyncChange> changes, List<@Nullable SyncChange> previous, SyncPolicy policy) {
 		Instant now = Instant.now();
-		for (SyncChange change : changes) {
-			this.entries.put(change.key(), new Logged(
-					new Entry(change.key().id(), seq, change.version(), change.op() == SyncChange.Op.DELETE), now));
+		for (int i = 0; i < changes.size(); i++) {
+			SyncChange change = changes.get(i);
+			boolean deleted = change.op() == SyncChange.Op.DELETE;
+			Kept before = this.entries.get(change.key());
+			String accessState = deleted ? null : policy.accessState(change);
+			long accessSeq;
+			if (before == null) {
+				// Held in memory, so logged since it was created: nobody saw it before.
+				accessSeq = 0;
+			}
+			else if (before.entry().deleted()
+					|| (!deleted && (accessState == null || !accessState.equals(before.accessState())))) {
+				accessSeq = seq;
+			}
+			else {
+				// A deletion is decided on the last state, seen by the viewers it had.
+				accessSeq = before.entry().accessSeq();
+			}
+			SyncChange lastState = (deleted && i < previous.size()) ? previous.get(i) : null;
+			Entry entry = new Entry(change.key().id(), seq, change.version(), deleted, accessSeq, lastState);
+			this.entries.put(change.key(), new Kept(entry, deleted ? null : accessState, now));
 		}
-		synchronized (this) {
-			this.currentSeq = Math.max(this.currentSeq, seq);
+		advanceTo(seq);
+	}
+
+	/**
+	 * Record that who may see some objects changed while the objects did not.
+	 * @param seq the number of the change
+	 * @param states the objects, as they are
+	 * @param widenedOnly those whose access only widened
+	 */
+	void touch(long seq, List<SyncChange> states, Set<ObjectKey> widenedOnly) {
+		Instant now = Instant.now();
+		for (SyncChange state : states) {
+			Kept before = this.entries.get(state.key());
+			String accessState = (before != null) ? before.accessState() : null;
+			long accessSeq = (before != null && widenedOnly.contains(state.key())) ? before.entry().accessSeq() : seq;
+			Entry entry = new Entry(state.key().id(), seq, state.version(), false, accessSeq, null);
+			this.entries.put(state.key(), new Kept(entry, accessState, now));
 		}
+		advanceTo(seq);
+	}
+
+	private synchronized void advanceTo(long seq) {
+		this.currentSeq = Math.max(this.currentSeq, seq);
 	}
 
 	@Override
@@ -66,12 +115,12 @@ public final class MemoryChangeLog implements ChangeLog {
 	}
 
 	@Override
-	public long append(Connection connection, List<SyncChange> changes) {
+	public long append(Connection connection, List<Logged> changes) {
 		throw new UnsupportedOperationException("Types held in memory are published, not captured in transactions");
 	}
 
 	@Override
-	public long touch(Connection connection, Collection<ObjectKey> keys) {
+	public long touch(Connection connection, Collection<ObjectKey> keys, Set<ObjectKey> widenedOnly) {
 		throw new UnsupportedOperationException("Types held in memory are published, not captured in transactions");
 	}
 
@@ -90,7 +139,7 @@ public final class MemoryChangeLog implements ChangeLog {
 		int purged = 0;
 		long horizon = this.purgedSeq;
 		for (var iterator = this.entries.values().iterator(); iterator.hasNext();) {
-			Logged logged = iterator.next();
+			Kept logged = iterator.next();
 			if (logged.entry().deleted() && logged.at().isBefore(before)) {
 				horizon = Math.max(horizon, logged.entry().seq());
 				iterator.remove();
@@ -101,7 +150,7 @@ public final class MemoryChangeLog implements ChangeLog {
 		return purged;
 	}
 
-	private record Logged(Entry entry, Instant at) {
+	private record Kept(Entry entry, @Nullable String accessState, Instant at) {
 	}
 
 }

@@ -231,7 +231,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		synchronized (this.memoryLog) {
 			long seq = this.memoryLog.next();
 			ticket = this.memoryClock.begin(seq);
-			this.memoryLog.record(seq, changes);
+			this.memoryLog.record(seq, changes, previous, this.policy);
 		}
 		committed(ticket, changes, previous);
 	}
@@ -286,6 +286,17 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	// -- Commit path --------------------------------------------------------------------
+
+	/**
+	 * A change as a committing transaction records it in the change log.
+	 * @param change the change
+	 * @param created whether the transaction created the object
+	 * @return the change with what the policy decides on in its new state
+	 */
+	public ChangeLog.Logged logged(SyncChange change, boolean created) {
+		boolean deleted = change.op() == SyncChange.Op.DELETE;
+		return new ChangeLog.Logged(change, deleted ? null : this.policy.accessState(change), created && !deleted);
+	}
 
 	/**
 	 * Called by a change capture inside a committing transaction, right after it took its
@@ -346,6 +357,38 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		}
 		ticket.scopes = List.copyOf(before);
 		this.dispatcher.execute(() -> complete(ticket, encoded));
+	}
+
+	/**
+	 * Called once who may see some objects held in memory has changed (after the
+	 * transaction that changed it committed): the change is numbered in the memory change
+	 * log, for clients catching up, and applied live as {@link #accessChanged} does.
+	 * @param keys objects of types held in memory
+	 * @param before the access before the change, one per object
+	 * @param widenedOnly those of the objects whose access only widened: whoever could
+	 * see them before still may
+	 */
+	public void memoryAccessChanged(List<ObjectKey> keys, List<AccessScope> before, Set<ObjectKey> widenedOnly) {
+		Assert.isTrue(keys.size() == before.size(), "One scope per object");
+		Map<ObjectKey, AccessScope> scopes = new HashMap<>();
+		for (int i = 0; i < keys.size(); i++) {
+			ObjectKey key = keys.get(i);
+			SyncStore store = store(key.type());
+			Assert.isTrue(store != null && !store.durable(), () -> key + " is not held in memory");
+			scopes.put(key, before.get(i));
+		}
+		List<SyncChange> current = List.copyOf(currentStates(keys).values());
+		List<AccessScope> scopesOfCurrent = current.stream().map((state) -> scopes.get(state.key())).toList();
+		if (current.isEmpty()) {
+			return;
+		}
+		CommitTicket ticket;
+		synchronized (this.memoryLog) {
+			long seq = this.memoryLog.next();
+			ticket = this.memoryClock.begin(seq);
+			this.memoryLog.touch(seq, current, widenedOnly);
+		}
+		accessChanged(ticket, current, scopesOfCurrent);
 	}
 
 	/**
@@ -863,8 +906,10 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				return;
 			}
 			try {
-				Map<ObjectKey, SyncChange> current = currentStates(
-						changes.stream().filter((change) -> change.op() != SyncChange.Op.DELETE).toList());
+				Map<ObjectKey, SyncChange> current = currentStates(changes.stream()
+					.filter((change) -> change.op() != SyncChange.Op.DELETE)
+					.map(SyncChange::key)
+					.toList());
 				this.metrics.commits.increment();
 				for (int i = 0; i < changes.size(); i++) {
 					SyncChange change = changes.get(i);
@@ -922,8 +967,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				return;
 			}
 			try {
-				Map<ObjectKey, SyncChange> current = currentStates(
-						keys.stream().map((key) -> SyncChange.forget(key, 0)).toList());
+				Map<ObjectKey, SyncChange> current = currentStates(keys);
 				// Decided before the eviction: what each candidate could see.
 				Map<ObjectKey, Map<Subscription, Boolean>> could = new java.util.LinkedHashMap<>();
 				for (SyncChange state : current.values()) {
@@ -1115,6 +1159,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				}
 			}
 			List<SyncChange> states = live.isEmpty() ? List.of() : type.store().load(live);
+			Map<String, ChangeLog.Entry> byId = byId(entries);
 			Set<Subscription> restart = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 			for (SyncChange state : states) {
 				EncodedChange change = this.encoder.encode(state);
@@ -1126,7 +1171,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 					if (this.policy.maySee(subscription.outbox.viewer(), state)) {
 						offer(subscription, change);
 					}
-					else {
+					else if (accessChangedAfter(byId, state, from)) {
 						restart.add(subscription);
 					}
 				}
@@ -1138,14 +1183,16 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	/**
-	 * The current state of objects in their stores, keyed by object; objects that no
-	 * longer exist are left out.
+	 * The current state of objects in their stores, one load per type.
+	 * @param keys the objects
+	 * @return their states keyed by object, in the order of the keys; objects that no
+	 * longer exist, and objects of types not synchronized here, are left out
 	 */
-	private Map<ObjectKey, SyncChange> currentStates(List<SyncChange> changes) {
+	public Map<ObjectKey, SyncChange> currentStates(Collection<ObjectKey> keys) {
 		Map<String, List<String>> idsByType = new java.util.LinkedHashMap<>();
-		for (SyncChange change : changes) {
-			if (this.types.containsKey(change.key().type())) {
-				idsByType.computeIfAbsent(change.key().type(), (type) -> new ArrayList<>()).add(change.key().id());
+		for (ObjectKey key : keys) {
+			if (this.types.containsKey(key.type())) {
+				idsByType.computeIfAbsent(key.type(), (type) -> new ArrayList<>()).add(key.id());
 			}
 		}
 		Map<ObjectKey, SyncChange> current = new java.util.LinkedHashMap<>();
@@ -1604,12 +1651,24 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		subscription.outbox.loaded(subscription, visible, reset, settleSeq);
 	}
 
+	private static boolean accessChangedAfter(Map<String, ChangeLog.Entry> byId, SyncChange state, long seq) {
+		ChangeLog.Entry entry = byId.get(state.key().id());
+		return entry == null || entry.accessChangedAfter(seq);
+	}
+
+	private static Map<String, ChangeLog.Entry> byId(List<ChangeLog.Entry> entries) {
+		Map<String, ChangeLog.Entry> byId = new HashMap<>(entries.size() * 2);
+		entries.forEach((entry) -> byId.put(entry.id(), entry));
+		return byId;
+	}
+
 	/**
 	 * What changed for a subscriber since a sequence number: each changed object once, at
 	 * its current state. An object the subscriber's filter no longer matches is
-	 * forgotten; one its viewer may no longer see cannot be told apart from one it never
-	 * saw, and telling it to forget that would name a hidden object, so the subscriber
-	 * gets a reset and a fresh snapshot instead.
+	 * forgotten. One its viewer may not see is left out if who sees it has not changed
+	 * since the token (the viewer could not see it then either); otherwise it cannot be
+	 * told apart from one the viewer never saw, and telling it to forget that would name
+	 * a hidden object, so the subscriber gets a reset and a fresh snapshot instead.
 	 * @param subscription the subscriber
 	 * @param afterSeq the sequence number its token names
 	 * @param fannedOut the watermark: every change up to it has been fanned out here
@@ -1625,10 +1684,13 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		for (ChangeLog.Entry entry : entries) {
 			if (entry.deleted()) {
 				SyncChange delete = SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version());
-				if (!this.policy.maySee(viewer, delete)) {
+				SyncChange last = entry.lastState();
+				if (this.policy.maySee(viewer, (last != null) ? last : delete)) {
+					changes.add(this.encoder.encode(delete));
+				}
+				else if (last == null || entry.accessChangedAfter(afterSeq)) {
 					return null;
 				}
-				changes.add(this.encoder.encode(delete));
 				continue;
 			}
 			// Current state, not the logged one: an object changed ten times is sent
@@ -1646,9 +1708,17 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		if (!unknown.isEmpty()) {
 			current.addAll(type.store().load(unknown));
 		}
+		Map<String, ChangeLog.Entry> byId = null;
 		for (SyncChange change : current) {
 			if (!this.policy.maySee(viewer, change)) {
-				return null;
+				if (byId == null) {
+					byId = byId(entries);
+				}
+				if (accessChangedAfter(byId, change, afterSeq)) {
+					return null;
+				}
+				// Seen by the same viewers since the token: it could not see it then.
+				continue;
 			}
 			changes.add(subscription.matches(change) ? type.encode(change, this.encoder)
 					: this.encoder.encode(SyncChange.forget(change.key(), change.version())));

@@ -3,9 +3,11 @@ package io.entanglement.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -59,9 +61,19 @@ public final class JdbcAccessChanges implements AccessChanges {
 
 	@Override
 	public void changing(ObjectKey key, AccessScope before) {
+		announce(key, before, false);
+	}
+
+	@Override
+	public void widening(ObjectKey key, AccessScope before) {
+		announce(key, before, true);
+	}
+
+	private void announce(ObjectKey key, AccessScope before, boolean widening) {
 		Assert.state(TransactionSynchronizationManager.isSynchronizationActive(),
 				"Access changes must be made inside a transaction");
-		if (this.manager.store(key.type()) == null) {
+		SyncStore store = this.manager.store(key.type());
+		if (store == null) {
 			throw new UnknownTypeException(key.type());
 		}
 		Pending pending = (Pending) TransactionSynchronizationManager.getResource(this);
@@ -71,7 +83,10 @@ public final class JdbcAccessChanges implements AccessChanges {
 			TransactionSynchronizationManager.registerSynchronization(pending);
 		}
 		// The access before the first change of the transaction is what viewers hold.
-		pending.scopes.putIfAbsent(key, before);
+		(store.durable() ? pending.scopes : pending.inMemory).putIfAbsent(key, before);
+		if (!widening) {
+			pending.narrowed.add(key);
+		}
 	}
 
 	/**
@@ -81,13 +96,23 @@ public final class JdbcAccessChanges implements AccessChanges {
 
 		private final Map<ObjectKey, AccessScope> scopes = new LinkedHashMap<>();
 
+		/** Objects held in memory: numbered in the node's memory once committed. */
+		private final Map<ObjectKey, AccessScope> inMemory = new LinkedHashMap<>();
+
+		/** Objects whose access may have narrowed: not only widened. */
+		private final Set<ObjectKey> narrowed = new HashSet<>();
+
 		private @Nullable CommitTicket ticket;
 
 		@Override
 		public void beforeCommit(boolean readOnly) {
+			if (this.scopes.isEmpty()) {
+				return;
+			}
 			Connection connection = DataSourceUtils.getConnection(JdbcAccessChanges.this.dataSource);
 			try {
-				long seq = JdbcAccessChanges.this.changeLog.touch(connection, this.scopes.keySet());
+				long seq = JdbcAccessChanges.this.changeLog.touch(connection, this.scopes.keySet(),
+						widenedOnly(this.scopes.keySet()));
 				this.ticket = JdbcAccessChanges.this.manager.begin(seq);
 			}
 			catch (SQLException ex) {
@@ -99,6 +124,12 @@ public final class JdbcAccessChanges implements AccessChanges {
 			}
 		}
 
+		private Set<ObjectKey> widenedOnly(Set<ObjectKey> keys) {
+			Set<ObjectKey> widened = new HashSet<>(keys);
+			widened.removeAll(this.narrowed);
+			return widened;
+		}
+
 		@Override
 		public void beforeCompletion() {
 			TransactionSynchronizationManager.unbindResourceIfPossible(JdbcAccessChanges.this);
@@ -106,6 +137,15 @@ public final class JdbcAccessChanges implements AccessChanges {
 
 		@Override
 		public void afterCompletion(int status) {
+			if (status == STATUS_COMMITTED && !this.inMemory.isEmpty()) {
+				try {
+					JdbcAccessChanges.this.manager.memoryAccessChanged(List.copyOf(this.inMemory.keySet()),
+							List.copyOf(this.inMemory.values()), widenedOnly(this.inMemory.keySet()));
+				}
+				catch (RuntimeException ex) {
+					logger.error("Could not apply access changes of objects held in memory", ex);
+				}
+			}
 			CommitTicket ticket = this.ticket;
 			if (ticket == null) {
 				return;
@@ -118,22 +158,10 @@ public final class JdbcAccessChanges implements AccessChanges {
 			List<SyncChange> current = new ArrayList<>(this.scopes.size());
 			List<AccessScope> before = new ArrayList<>(this.scopes.size());
 			try {
-				// One load per type, not one per object.
-				Map<String, List<String>> idsByType = new LinkedHashMap<>();
-				this.scopes.keySet()
-					.forEach((key) -> idsByType.computeIfAbsent(key.type(), (type) -> new ArrayList<>()).add(key.id()));
-				idsByType.forEach((type, ids) -> {
-					SyncStore store = manager.store(type);
-					if (store != null) {
-						for (SyncChange state : store.load(ids)) {
-							AccessScope scope = this.scopes.get(state.key());
-							if (scope != null) {
-								current.add(state);
-								before.add(scope);
-							}
-						}
-					}
-				});
+				for (SyncChange state : manager.currentStates(this.scopes.keySet()).values()) {
+					current.add(state);
+					before.add(this.scopes.get(state.key()));
+				}
 			}
 			catch (RuntimeException ex) {
 				// Committed access is what counts: reconnecting clients catch up with it.

@@ -1,14 +1,20 @@
 package io.entanglement.jdbc;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -16,6 +22,7 @@ import javax.sql.DataSource;
 import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
 import io.entanglement.engine.ChangeLog;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -34,13 +41,26 @@ public final class JdbcChangeLog implements ChangeLog {
 
 	private static final String READ_SEQ = "SELECT seq FROM entanglement_clock WHERE id = 1";
 
-	private static final String UPDATE_CHANGE = "UPDATE entanglement_change SET seq = ?, version = ?, deleted = ?, "
-			+ "changed_at = ? WHERE object_type = ? AND object_id = ?";
+	/**
+	 * Who sees the object changed unless it was live and its access state is the same.
+	 * The access columns come first: MariaDB assigns from left to right, reading the
+	 * columns already assigned.
+	 */
+	private static final String UPDATE_CHANGE = "UPDATE entanglement_change SET "
+			+ "access_seq = CASE WHEN deleted = FALSE AND access_hash = ? THEN access_seq ELSE ? END, "
+			+ "access_hash = ?, seq = ?, version = ?, deleted = ?, changed_at = ? "
+			+ "WHERE object_type = ? AND object_id = ?";
 
 	private static final String INSERT_CHANGE = "INSERT INTO entanglement_change "
-			+ "(seq, version, deleted, changed_at, object_type, object_id) VALUES (?, ?, ?, ?, ?, ?)";
+			+ "(access_seq, access_hash, seq, version, deleted, changed_at, object_type, object_id) "
+			+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
-	private static final String TOUCH_CHANGE = "UPDATE entanglement_change SET seq = ?, changed_at = ? "
+	/**
+	 * A widening keeps the number of the last access change, unless the object was
+	 * deleted (its row then tells nothing of who saw it).
+	 */
+	private static final String TOUCH_CHANGE = "UPDATE entanglement_change SET "
+			+ "access_seq = CASE WHEN deleted = FALSE AND ? THEN access_seq ELSE ? END, seq = ?, changed_at = ? "
 			+ "WHERE object_type = ? AND object_id = ?";
 
 	private final JdbcTemplate jdbc;
@@ -76,13 +96,17 @@ public final class JdbcChangeLog implements ChangeLog {
 	}
 
 	@Override
-	public long append(Connection connection, List<SyncChange> changes) throws SQLException {
+	public long append(Connection connection, List<Logged> changes) throws SQLException {
 		long seq = next(connection);
 		Timestamp now = Timestamp.from(Instant.now());
-		List<SyncChange> missing = new ArrayList<>();
+		List<Logged> missing = new ArrayList<>();
 		try (PreparedStatement update = connection.prepareStatement(UPDATE_CHANGE)) {
-			for (SyncChange change : changes) {
-				bind(update, seq, change, now);
+			for (Logged logged : changes) {
+				Long hash = hash(logged.accessState());
+				setHash(update, 1, hash);
+				update.setLong(2, seq);
+				setHash(update, 3, hash);
+				bind(update, 4, seq, logged.change(), now);
 				update.addBatch();
 			}
 			int[] counts = update.executeBatch();
@@ -96,8 +120,11 @@ public final class JdbcChangeLog implements ChangeLog {
 			// The clock row lock is held, so no other transaction inserts these rows
 			// meanwhile.
 			try (PreparedStatement insert = connection.prepareStatement(INSERT_CHANGE)) {
-				for (SyncChange change : missing) {
-					bind(insert, seq, change, now);
+				for (Logged logged : missing) {
+					// Logged only now but older than that: its viewers may hold it.
+					insert.setLong(1, logged.created() ? 0 : seq);
+					setHash(insert, 2, hash(logged.accessState()));
+					bind(insert, 3, seq, logged.change(), now);
 					insert.addBatch();
 				}
 				insert.executeBatch();
@@ -107,17 +134,20 @@ public final class JdbcChangeLog implements ChangeLog {
 	}
 
 	@Override
-	public long touch(Connection connection, Collection<ObjectKey> keys) throws SQLException {
+	public long touch(Connection connection, Collection<ObjectKey> keys, Set<ObjectKey> widenedOnly)
+			throws SQLException {
 		long seq = next(connection);
 		Timestamp now = Timestamp.from(Instant.now());
 		List<ObjectKey> missing = new ArrayList<>();
 		List<ObjectKey> ordered = List.copyOf(keys);
 		try (PreparedStatement update = connection.prepareStatement(TOUCH_CHANGE)) {
 			for (ObjectKey key : ordered) {
-				update.setLong(1, seq);
-				update.setTimestamp(2, now);
-				update.setString(3, key.type());
-				update.setString(4, key.id());
+				update.setBoolean(1, widenedOnly.contains(key));
+				update.setLong(2, seq);
+				update.setLong(3, seq);
+				update.setTimestamp(4, now);
+				update.setString(5, key.type());
+				update.setString(6, key.id());
 				update.addBatch();
 			}
 			int[] counts = update.executeBatch();
@@ -131,7 +161,9 @@ public final class JdbcChangeLog implements ChangeLog {
 			// Objects never logged before: the version is not used for live objects.
 			try (PreparedStatement insert = connection.prepareStatement(INSERT_CHANGE)) {
 				for (ObjectKey key : missing) {
-					bind(insert, seq, SyncChange.forget(key, 0), now);
+					insert.setLong(1, seq);
+					setHash(insert, 2, null);
+					bind(insert, 3, seq, SyncChange.forget(key, 0), now);
 					insert.addBatch();
 				}
 				insert.executeBatch();
@@ -150,22 +182,51 @@ public final class JdbcChangeLog implements ChangeLog {
 		}
 	}
 
-	private void bind(PreparedStatement statement, long seq, SyncChange change, Timestamp now) throws SQLException {
-		statement.setLong(1, seq);
-		statement.setLong(2, change.version());
-		statement.setBoolean(3, change.op() == SyncChange.Op.DELETE);
-		statement.setTimestamp(4, now);
-		statement.setString(5, change.key().type());
-		statement.setString(6, change.key().id());
+	private static void bind(PreparedStatement statement, int first, long seq, SyncChange change, Timestamp now)
+			throws SQLException {
+		statement.setLong(first, seq);
+		statement.setLong(first + 1, change.version());
+		statement.setBoolean(first + 2, change.op() == SyncChange.Op.DELETE);
+		statement.setTimestamp(first + 3, now);
+		statement.setString(first + 4, change.key().type());
+		statement.setString(first + 5, change.key().id());
+	}
+
+	private static void setHash(PreparedStatement statement, int index, @Nullable Long hash) throws SQLException {
+		if (hash != null) {
+			statement.setLong(index, hash);
+		}
+		else {
+			statement.setNull(index, Types.BIGINT);
+		}
+	}
+
+	/**
+	 * An access state in a fixed width: the first 64 bits of its SHA-256. Two states of
+	 * one object that differ are taken for equal once in 2^64.
+	 */
+	private static @Nullable Long hash(@Nullable String accessState) {
+		if (accessState == null) {
+			return null;
+		}
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(accessState.getBytes(StandardCharsets.UTF_8));
+			return ByteBuffer.wrap(digest).getLong();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			// Every Java platform has SHA-256.
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Override
 	public List<Entry> changesSince(String type, long afterSeq) {
 		return this.jdbc.query(
-				"SELECT object_id, seq, version, deleted FROM entanglement_change "
+				"SELECT object_id, seq, version, deleted, access_seq FROM entanglement_change "
 						+ "WHERE object_type = ? AND seq > ? ORDER BY seq",
-				(rs, row) -> new Entry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4)), type,
-				afterSeq);
+				(rs, row) -> new Entry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5),
+						null),
+				type, afterSeq);
 	}
 
 	@Override

@@ -178,17 +178,24 @@ public final class JpaChangeCapture
 		@Override
 		public void doBeforeTransactionCompletion(SharedSessionContractImplementor session) {
 			this.sealed = true;
+			SyncManager manager = JpaChangeCapture.this.manager;
 			List<SyncChange> changes = new ArrayList<>(this.captured.size());
 			List<@Nullable SyncChange> previous = new ArrayList<>(this.captured.size());
+			List<ChangeLog.Logged> logged = new ArrayList<>(this.captured.size());
 			this.captured.forEach((key, captured) -> {
 				if (captured.kind() != Kind.DELETE) {
-					changes.add(captured.model().toChange(captured.entity(), JpaChangeCapture.this.types.nodeId()));
+					SyncChange change = captured.model()
+						.toChange(captured.entity(), JpaChangeCapture.this.types.nodeId());
+					changes.add(change);
 					previous.add(captured.insertedHere() ? null : captured.before());
+					logged.add(manager.logged(change, captured.insertedHere()));
 				}
 				else if (!captured.insertedHere()) {
 					// A delete is newer than every version the object had.
-					changes.add(SyncChange.delete(key, captured.model().versionOf(captured.entity()) + 1));
+					SyncChange delete = SyncChange.delete(key, captured.model().versionOf(captured.entity()) + 1);
+					changes.add(delete);
 					previous.add(captured.before());
+					logged.add(manager.logged(delete, false));
 				}
 			});
 			if (changes.isEmpty()) {
@@ -196,8 +203,8 @@ public final class JpaChangeCapture
 			}
 			try {
 				long seq = JpaChangeCapture.this.changeLog
-					.append(session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection(), changes);
-				this.ticket = JpaChangeCapture.this.manager.begin(seq);
+					.append(session.getJdbcCoordinator().getLogicalConnection().getPhysicalConnection(), logged);
+				this.ticket = manager.begin(seq);
 				this.changes = changes;
 				this.previous = previous;
 			}

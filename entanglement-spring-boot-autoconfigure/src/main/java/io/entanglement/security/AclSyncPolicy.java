@@ -128,6 +128,15 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 	}
 
 	/**
+	 * The owner: access control lists change through
+	 * {@link io.entanglement.AccessChanges}.
+	 */
+	@Override
+	public String accessState(SyncChange change) {
+		return (change.owner() != null) ? "=" + change.owner() : "";
+	}
+
+	/**
 	 * Proposing a change to an existing object needs {@code WRITE}; creating one is left
 	 * to the application's policies.
 	 */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.entanglement.AccessChanges;
+import io.entanglement.AccessScope;
 import io.entanglement.ForbiddenException;
 import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
@@ -155,6 +156,15 @@ public final class EntanglementAcl {
 					}
 				}
 				return false;
+			}
+
+			/**
+			 * A grant adds granting entries or turns denials into grants, and a list it
+			 * creates keeps the owner's access: nobody loses sight of the object.
+			 */
+			@Override
+			boolean widens() {
+				return true;
 			}
 
 			@Override
@@ -344,7 +354,13 @@ public final class EntanglementAcl {
 		// A private copy: the one the ACL service returned may be shared through its
 		// cache, and must not show the change before it commits.
 		Acl before = (acl != null) ? copy(acl) : null;
-		this.accessChanges.changing(key, this.policy.accessBefore(objectIdentity, before));
+		AccessScope scope = this.policy.accessBefore(objectIdentity, before);
+		if (edit.widens()) {
+			this.accessChanges.widening(key, scope);
+		}
+		else {
+			this.accessChanges.changing(key, scope);
+		}
 		if (acl != null && this.aclService.findChildren(objectIdentity) != null) {
 			changes.inherited = true;
 		}
@@ -466,6 +482,13 @@ public final class EntanglementAcl {
 		 */
 		boolean creates() {
 			return true;
+		}
+
+		/**
+		 * Whether whoever could see the object before the edit still may after it.
+		 */
+		boolean widens() {
+			return false;
 		}
 
 		/**

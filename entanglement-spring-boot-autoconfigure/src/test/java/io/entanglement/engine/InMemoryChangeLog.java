@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,8 +37,19 @@ public final class InMemoryChangeLog implements ChangeLog {
 	 * @param change the change
 	 */
 	public void record(long seq, SyncChange change) {
-		this.entries.put(change.key(),
-				new Entry(change.key().id(), seq, change.version(), change.op() == SyncChange.Op.DELETE));
+		record(seq, change, seq);
+	}
+
+	/**
+	 * Record a committed change, as the committing transaction would.
+	 * @param seq the sequence number of its transaction
+	 * @param change the change
+	 * @param accessSeq the sequence number of the last change that may have changed who
+	 * sees the object
+	 */
+	public void record(long seq, SyncChange change, long accessSeq) {
+		this.entries.put(change.key(), new Entry(change.key().id(), seq, change.version(),
+				change.op() == SyncChange.Op.DELETE, accessSeq, null));
 		this.currentSeq.accumulateAndGet(seq, Math::max);
 	}
 
@@ -65,12 +77,12 @@ public final class InMemoryChangeLog implements ChangeLog {
 	}
 
 	@Override
-	public long append(Connection connection, List<SyncChange> changes) {
+	public long append(Connection connection, List<Logged> changes) {
 		throw new UnsupportedOperationException("Tests number their commits themselves");
 	}
 
 	@Override
-	public long touch(Connection connection, Collection<ObjectKey> keys) {
+	public long touch(Connection connection, Collection<ObjectKey> keys, Set<ObjectKey> widenedOnly) {
 		throw new UnsupportedOperationException("Tests number their access changes themselves");
 	}
 

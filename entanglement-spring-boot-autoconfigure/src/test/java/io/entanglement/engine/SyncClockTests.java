@@ -1,5 +1,6 @@
 package io.entanglement.engine;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +49,8 @@ class SyncClockTests {
 	void sharingTheSequenceATokenAheadOfTheWatermarkCanStillCatchUpFromTheChangeLog() {
 		MemoryChangeLog log = new MemoryChangeLog();
 		for (int i = 0; i < 3; i++) {
-			log.record(log.next(), List.of(SyncChange.upsert(new ObjectKey("marker", "m" + i), "node", 1, Map.of())));
+			log.record(log.next(), List.of(SyncChange.upsert(new ObjectKey("marker", "m" + i), "node", 1, Map.of())),
+					Collections.singletonList(null), new AuthenticatedViewersPolicy());
 		}
 		SyncClock clock = new SyncClock(log);
 		clock.share();

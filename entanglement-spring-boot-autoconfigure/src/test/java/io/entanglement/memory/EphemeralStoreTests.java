@@ -4,11 +4,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
+import io.entanglement.AccessScope;
 import io.entanglement.ForbiddenException;
+import io.entanglement.ObjectKey;
 import io.entanglement.Proposal;
 import io.entanglement.ProposalReply;
+import io.entanglement.SyncChange;
+import io.entanglement.SyncPolicy;
 import io.entanglement.SyncViewer;
 import io.entanglement.engine.AuthenticatedViewersPolicy;
 import io.entanglement.engine.Batch;
@@ -67,9 +72,7 @@ class EphemeralStoreTests {
 		cursors.remove("b");
 		cursors.put("c", "carol", Map.of("x", 5, "y", 5));
 
-		RecordingTransport second = RecordingTransport.fast();
-		manager.subscribe(manager.open(viewer("bob"), second), "sub-1", "cursor", token);
-		List<Batch> resumed = second.batchesUntilSynced("sub-1");
+		List<Batch> resumed = resume(manager, "bob", token);
 		assertThat(resumed.get(0).reset()).isFalse();
 		assertThat(resumed.stream().flatMap((batch) -> batch.changes().stream()))
 			.extracting(Batch.Change::op, Batch.Change::id, Batch.Change::version)
@@ -90,11 +93,86 @@ class EphemeralStoreTests {
 		EphemeralStore after = EphemeralStore.of("cursor", "x");
 		SyncManager restarted = manager(after);
 		after.put("z", null, Map.of("x", 9));
-		RecordingTransport again = RecordingTransport.fast();
-		restarted.subscribe(restarted.open(viewer("bob"), again), "sub-1", "cursor", token);
-		List<Batch> resumed = again.batchesUntilSynced("sub-1");
+		List<Batch> resumed = resume(restarted, "bob", token);
 		assertThat(resumed.get(0).reset()).isTrue();
 		assertThat(ids(resumed)).containsExactly("z");
+	}
+
+	@Test
+	void catchUpLeavesOutWhatAViewerCouldNotSeeAtItsTokenAndStillCannot() throws Exception {
+		EphemeralStore cursors = EphemeralStore.of("cursor", "team", "x");
+		SyncManager manager = manager(new SameTeam(), cursors);
+		cursors.put("a", "carol", Map.of("team", "red", "x", 1));
+		cursors.put("b", "dave", Map.of("team", "blue", "x", 1));
+		String aliceToken = subscribeAndLeave(manager, "alice");
+		String bobToken = subscribeAndLeave(manager, "bob");
+		RecordingTransport dave = watch(manager, "dave");
+
+		cursors.put("b", "dave", Map.of("team", "blue", "x", 2));
+		cursors.put("c", "dave", Map.of("team", "blue", "x", 1));
+		cursors.put("a", "carol", Map.of("team", "red", "x", 2));
+		cursors.put("c", "dave", Map.of("team", "blue", "x", 2));
+		cursors.remove("b");
+		awaitDeletion(dave, "b");
+
+		List<Batch> aliceResumed = resume(manager, "alice", aliceToken);
+		assertThat(aliceResumed).noneMatch(Batch::reset);
+		assertThat(aliceResumed.stream().flatMap((batch) -> batch.changes().stream()))
+			.extracting(Batch.Change::op, Batch.Change::id)
+			.containsExactly(tuple("upsert", "a"));
+		List<Batch> bobResumed = resume(manager, "bob", bobToken);
+		assertThat(bobResumed).noneMatch(Batch::reset);
+		assertThat(bobResumed.stream().flatMap((batch) -> batch.changes().stream()))
+			.extracting(Batch.Change::op, Batch.Change::id)
+			.containsExactlyInAnyOrder(tuple("delete", "b"), tuple("upsert", "c"));
+	}
+
+	@Test
+	void catchUpAfterAnObjectLeftAViewersSightResetsIt() throws Exception {
+		EphemeralStore cursors = EphemeralStore.of("cursor", "team", "x");
+		SyncManager manager = manager(new SameTeam(), cursors);
+		cursors.put("a", "carol", Map.of("team", "red", "x", 1));
+		cursors.put("b", "carol", Map.of("team", "red", "x", 1));
+		cursors.put("c", "carol", Map.of("team", "red", "x", 1));
+		String token = subscribeAndLeave(manager, "alice");
+		RecordingTransport dave = watch(manager, "dave");
+
+		// One moves to the other team, one does and is then removed.
+		cursors.put("a", "carol", Map.of("team", "blue", "x", 1));
+		cursors.put("b", "carol", Map.of("team", "blue", "x", 1));
+		cursors.remove("b");
+		awaitDeletion(dave, "b");
+
+		List<Batch> resumed = resume(manager, "alice", token);
+		assertThat(resumed.get(0).reset()).isTrue();
+		assertThat(ids(resumed)).containsExactly("c");
+	}
+
+	@Test
+	void accessChangesAnnouncedForObjectsHeldInMemoryAreLiveAndReachClientsCatchingUp() throws Exception {
+		EphemeralStore cursors = EphemeralStore.of("cursor", "team", "x");
+		SameTeam teams = new SameTeam();
+		SyncManager manager = manager(teams, cursors);
+		cursors.put("a", "carol", Map.of("team", "red", "x", 1));
+		cursors.put("b", "dave", Map.of("team", "blue", "x", 1));
+		String token = subscribeAndLeave(manager, "alice");
+		RecordingTransport live = RecordingTransport.fast();
+		manager.subscribe(manager.open(viewer("alice"), live), "sub-1", "cursor", null);
+		assertThat(ids(live.batchesUntilSynced("sub-1"))).containsExactly("a");
+		RecordingTransport bob = RecordingTransport.fast();
+		manager.subscribe(manager.open(viewer("bob"), bob), "sub-1", "cursor", null);
+		assertThat(ids(bob.batchesUntilSynced("sub-1"))).containsExactly("b");
+
+		AccessScope before = teams.move("alice", "blue");
+		manager.memoryAccessChanged(List.of(new ObjectKey("cursor", "a"), new ObjectKey("cursor", "b")),
+				List.of(before, before), Set.of());
+
+		assertThat(changes(live)).containsExactlyInAnyOrder(tuple("forget", "a", 0L), tuple("upsert", "b", 0L));
+		bob.assertNoWriteWithin(LEAK_WINDOW);
+		// She may have held 'a': naming it would tell a viewer that never did.
+		List<Batch> caughtUp = resume(manager, "alice", token);
+		assertThat(caughtUp.get(0).reset()).isTrue();
+		assertThat(ids(caughtUp)).containsExactly("b");
 	}
 
 	@Test
@@ -304,8 +382,48 @@ class EphemeralStoreTests {
 			.untilAsserted(() -> assertThat(outbox.pendingCount()).isEqualTo(count));
 	}
 
+	private String subscribeAndLeave(SyncManager manager, String user) throws InterruptedException {
+		RecordingTransport transport = RecordingTransport.fast();
+		SessionOutbox outbox = manager.open(viewer(user), transport);
+		manager.subscribe(outbox, "sub-1", "cursor", null);
+		List<Batch> snapshot = transport.batchesUntilSynced("sub-1");
+		manager.close(outbox);
+		return snapshot.get(snapshot.size() - 1).token();
+	}
+
+	private static RecordingTransport watch(SyncManager manager, String user) throws InterruptedException {
+		RecordingTransport transport = RecordingTransport.fast();
+		manager.subscribe(manager.open(viewer(user), transport), "sub-1", "cursor", null);
+		transport.batchesUntilSynced("sub-1");
+		return transport;
+	}
+
+	/**
+	 * Wait until a watcher heard of a deletion: every change before it has been fanned
+	 * out, and a client resuming now hears of them by catch-up only.
+	 */
+	private static void awaitDeletion(RecordingTransport watcher, String id) throws InterruptedException {
+		while (watcher.nextWrite()
+			.batches()
+			.stream()
+			.flatMap((batch) -> batch.changes().stream())
+			.noneMatch((change) -> change.op().equals("delete") && change.id().equals(id))) {
+			// Earlier changes: keep waiting.
+		}
+	}
+
+	private static List<Batch> resume(SyncManager manager, String user, String token) throws InterruptedException {
+		RecordingTransport transport = RecordingTransport.fast();
+		manager.subscribe(manager.open(viewer(user), transport), "sub-1", "cursor", token);
+		return transport.batchesUntilSynced("sub-1");
+	}
+
 	private SyncManager manager(EphemeralStore... stores) {
-		SyncManager manager = new SyncManager(new AuthenticatedViewersPolicy(), new InMemoryChangeLog(),
+		return manager(new AuthenticatedViewersPolicy(), stores);
+	}
+
+	private SyncManager manager(SyncPolicy policy, EphemeralStore... stores) {
+		SyncManager manager = new SyncManager(policy, new InMemoryChangeLog(),
 				new ChangeEncoder(JsonMapper.builder().build()), SyncSettings.defaults());
 		this.managers.add(manager);
 		for (EphemeralStore store : stores) {
@@ -330,6 +448,47 @@ class EphemeralStoreTests {
 			.flatMap((batch) -> batch.changes().stream())
 			.map((change) -> tuple(change.op(), change.id(), change.version()))
 			.toList();
+	}
+
+	/**
+	 * Alice is on the red team, everybody else on the blue one unless moved; each sees
+	 * its team's objects.
+	 */
+	private static final class SameTeam implements SyncPolicy {
+
+		private final Map<String, String> teams = new java.util.concurrent.ConcurrentHashMap<>(Map.of("alice", "red"));
+
+		private final ThreadLocal<Map<String, String>> before = new ThreadLocal<>();
+
+		@Override
+		public boolean maySee(SyncViewer viewer, SyncChange change) {
+			Map<String, String> teams = Objects.requireNonNullElse(this.before.get(), this.teams);
+			return Objects.equals(change.state().get("team"), teams.getOrDefault(viewer.name(), "blue"));
+		}
+
+		@Override
+		public String accessState(SyncChange change) {
+			return String.valueOf(change.state().get("team"));
+		}
+
+		/**
+		 * Move someone to another team, as a membership kept elsewhere would.
+		 * @return how access was before the move
+		 */
+		AccessScope move(String user, String team) {
+			Map<String, String> teams = Map.copyOf(this.teams);
+			this.teams.put(user, team);
+			return (decision) -> {
+				this.before.set(teams);
+				try {
+					return decision.getAsBoolean();
+				}
+				finally {
+					this.before.remove();
+				}
+			};
+		}
+
 	}
 
 }

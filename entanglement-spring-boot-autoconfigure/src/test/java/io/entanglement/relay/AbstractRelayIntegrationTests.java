@@ -19,6 +19,7 @@ import io.entanglement.testapp.Marker;
 import io.entanglement.testapp.MarkerRepository;
 import io.entanglement.testapp.Memo;
 import io.entanglement.testapp.MemoRepository;
+import io.entanglement.testapp.PostgresDatabase;
 import io.entanglement.testapp.StompTestClient;
 import io.entanglement.testapp.StompTestClient.Batch;
 import io.entanglement.testapp.StompTestClient.View;
@@ -60,7 +61,7 @@ abstract class AbstractRelayIntegrationTests {
 
 	private RelayBroker broker;
 
-	private RelayDatabase database;
+	private PostgresDatabase database;
 
 	private ConfigurableApplicationContext a;
 
@@ -72,7 +73,7 @@ abstract class AbstractRelayIntegrationTests {
 	void startBrokerDatabaseAndInstances() throws Exception {
 		this.broker = broker();
 		this.broker.start();
-		this.database = new RelayDatabase();
+		this.database = new PostgresDatabase();
 		this.a = instance("a", "create");
 		this.b = instance("b", "none");
 	}

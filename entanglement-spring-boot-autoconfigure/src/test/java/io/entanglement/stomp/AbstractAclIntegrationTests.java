@@ -234,6 +234,81 @@ abstract class AbstractAclIntegrationTests {
 	}
 
 	@Test
+	void changesToObjectsAClientCouldNotSeeAtItsTokenAndStillCannotAreLeftOutOfItsCatchUp() throws Exception {
+		Memo mine = memo("mine", null);
+		Memo bobs = memo("bob's", null);
+		Memo red = memo("red", null, "SECRET:RED");
+		this.acl.grantUser("memo", id(mine), "alice", BasePermission.READ);
+		this.acl.grantUser("memo", id(bobs), "bob", BasePermission.READ);
+		// Granted, but alice is not cleared for the label.
+		this.acl.grantUser("memo", id(red), "alice", BasePermission.READ);
+		String aliceToken;
+		String bobToken;
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
+				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
+			alice.subscribe("memo");
+			bob.subscribe("memo");
+			aliceToken = lastToken(alice.untilSynced());
+			bobToken = lastToken(bob.untilSynced());
+		}
+		bobs.setTitle("bob's, edited");
+		this.memos.save(bobs);
+		red.setTitle("red, edited");
+		this.memos.save(red);
+		mine.setTitle("mine, edited");
+		this.memos.save(mine);
+		Memo created = memo("bob's new one", "bob");
+		Memo shared = memo("shared with bob", null);
+		this.acl.grantUser("memo", id(shared), "bob", BasePermission.READ);
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
+				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
+			alice.subscribe("memo", aliceToken);
+			bob.subscribe("memo", bobToken);
+			List<Batch> aliceResumed = alice.untilSynced();
+			assertThat(aliceResumed).noneMatch(Batch::reset);
+			assertThat(ids(aliceResumed)).containsExactly(id(mine));
+			List<Batch> bobResumed = bob.untilSynced();
+			assertThat(bobResumed).noneMatch(Batch::reset);
+			assertThat(ids(bobResumed)).containsExactlyInAnyOrder(id(bobs), id(created), id(shared));
+			alice.assertNoBatchWithin(QUIET);
+		}
+	}
+
+	@Test
+	void anObjectRelabelledOrHandedOnWhileAClientWasAwayStillResetsItsCatchUp() throws Exception {
+		Memo relabelled = memo("relabelled", null);
+		Memo handedOn = memo("handed on", "alice");
+		Memo kept = memo("kept", "alice");
+		this.acl.grantUser("memo", id(relabelled), "alice", BasePermission.READ);
+		String token;
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
+			alice.subscribe("memo");
+			List<Batch> snapshot = alice.untilSynced();
+			assertThat(viewOf(snapshot).objects()).containsOnlyKeys(id(relabelled), id(handedOn), id(kept));
+			token = lastToken(snapshot);
+		}
+		relabelled.setLabel("SECRET:RED");
+		this.memos.save(relabelled);
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
+			alice.subscribe("memo", token);
+			List<Batch> resumed = alice.untilSynced();
+			// She held it: telling her to forget it would name it to viewers that never
+			// did.
+			assertThat(resumed.get(0).reset()).isTrue();
+			assertThat(viewOf(resumed).objects()).containsOnlyKeys(id(handedOn), id(kept));
+			token = lastToken(resumed);
+		}
+		handedOn.setOwner("bob");
+		this.memos.save(handedOn);
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
+			alice.subscribe("memo", token);
+			List<Batch> resumed = alice.untilSynced();
+			assertThat(resumed.get(0).reset()).isTrue();
+			assertThat(viewOf(resumed).objects()).containsOnlyKeys(id(kept));
+		}
+	}
+
+	@Test
 	void aGrantNeverOverridesAMandatoryAccessLabel() throws Exception {
 		Memo red = memo("red", null, "SECRET:RED");
 		Memo blue = memo("blue", null, "SECRET:BLUE");
@@ -528,6 +603,17 @@ abstract class AbstractAclIntegrationTests {
 		View view = new View();
 		view.apply(batches);
 		return view;
+	}
+
+	private static String lastToken(List<Batch> batches) {
+		return batches.get(batches.size() - 1).token();
+	}
+
+	private static List<String> ids(List<Batch> batches) {
+		return batches.stream()
+			.flatMap((batch) -> batch.changes().stream())
+			.map((change) -> change.get("id").asString())
+			.toList();
 	}
 
 	private static String id(Memo memo) {

@@ -1,6 +1,8 @@
 package io.entanglement.testapp;
 
+import io.entanglement.SyncChange;
 import io.entanglement.SyncPolicy;
+import io.entanglement.SyncViewer;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -32,13 +34,23 @@ public class TestApplication {
 	 */
 	@Bean
 	SyncPolicy syncPolicy() {
-		return (viewer, change) -> {
-			if (!viewer.isAuthenticated()) {
-				return false;
+		return new SyncPolicy() {
+
+			@Override
+			public boolean maySee(SyncViewer viewer, SyncChange change) {
+				return viewer.isAuthenticated()
+						&& (!isSecret(change) || java.util.Objects.equals(viewer.name(), change.owner()));
 			}
-			Object name = change.state().get("name");
-			return !(name instanceof String text && text.startsWith("secret-"))
-					|| java.util.Objects.equals(viewer.name(), change.owner());
+
+			@Override
+			public String accessState(SyncChange change) {
+				return isSecret(change) ? "secret, owned by " + change.owner() : "open";
+			}
+
+			private boolean isSecret(SyncChange change) {
+				return change.state().get("name") instanceof String name && name.startsWith("secret-");
+			}
+
 		};
 	}
 

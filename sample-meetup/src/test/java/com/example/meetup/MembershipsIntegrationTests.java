@@ -53,20 +53,26 @@ class MembershipsIntegrationTests {
 		Subscription bobPoints = bob.subscribe("meetingPoint");
 		Subscription bobLocations = bob.subscribe("location");
 		Subscription bobChat = bob.subscribe("chat");
+		Subscription bobPresence = bob.subscribe("presence");
 		MeetupClient alice = connect("alice");
 		Subscription aliceLocations = alice.subscribe("location");
 		Subscription aliceGroups = alice.subscribe("group");
+		String alicePresence = alice.propose("presence", null, Map.of("group", "hikers", "status", "online"))
+			.get("id")
+			.asString();
+		bobPresence.receivesExactly(Set.of(alicePresence));
 		Set<String> hikersChat = bobChat.objects().keySet();
 		assertThat(hikersChat).isNotEmpty();
 		String aliceLocation = locationOf("alice");
 		String bobLocation = locationOf("bob");
-		List<Subscription> watched = List.of(bobGroups, bobPoints, bobLocations, bobChat, aliceLocations);
+		List<Subscription> watched = List.of(bobGroups, bobPoints, bobLocations, bobChat, bobPresence, aliceLocations);
 		watched.forEach(Subscription::clear);
 
 		this.memberships.leave("hikers", "bob");
 
-		Subscription.receiveExactly(Map.of(bobGroups, Set.of("hikers"), bobPoints, Set.of("hikers"), bobLocations,
-				Set.of(aliceLocation), bobChat, hikersChat, aliceLocations, Set.of(bobLocation)));
+		Subscription.receiveExactly(
+				Map.of(bobGroups, Set.of("hikers"), bobPoints, Set.of("hikers"), bobLocations, Set.of(aliceLocation),
+						bobChat, hikersChat, bobPresence, Set.of(alicePresence), aliceLocations, Set.of(bobLocation)));
 		for (Subscription forgotten : watched) {
 			assertThat(forgotten.received()).extracting((change) -> change.get("op").asString()).containsOnly("forget");
 		}
@@ -77,8 +83,9 @@ class MembershipsIntegrationTests {
 		watched.forEach(Subscription::clear);
 		this.memberships.join("hikers", "bob");
 
-		Subscription.receiveExactly(Map.of(bobGroups, Set.of("hikers"), bobPoints, Set.of("hikers"), bobLocations,
-				Set.of(aliceLocation), bobChat, hikersChat, aliceLocations, Set.of(bobLocation)));
+		Subscription.receiveExactly(
+				Map.of(bobGroups, Set.of("hikers"), bobPoints, Set.of("hikers"), bobLocations, Set.of(aliceLocation),
+						bobChat, hikersChat, bobPresence, Set.of(alicePresence), aliceLocations, Set.of(bobLocation)));
 		for (Subscription seen : watched) {
 			assertThat(seen.received()).extracting((change) -> change.get("op").asString()).containsOnly("upsert");
 		}

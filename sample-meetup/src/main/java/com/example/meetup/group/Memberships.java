@@ -1,5 +1,8 @@
 package com.example.meetup.group;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import com.example.meetup.chat.ChatMessage;
 import com.example.meetup.chat.ChatMessageRepository;
 import com.example.meetup.location.Location;
@@ -97,7 +100,7 @@ public class Memberships {
 		if (group.hasMember(person)) {
 			return;
 		}
-		chatAccessChanging(group);
+		groupAccessChanging(group, true);
 		group.addMember(person);
 		share(group, person);
 		afterCommit(() -> this.members.update(group));
@@ -119,7 +122,7 @@ public class Memberships {
 		if (person.equals(group.getOrganizer())) {
 			throw new IllegalArgumentException(person + " organizes " + groupId + " and cannot leave it");
 		}
-		chatAccessChanging(group);
+		groupAccessChanging(group, false);
 		group.removeMember(person);
 		this.acl.revokeUser("group", groupId, person, BasePermission.READ);
 		this.acl.revokeUser("meetingPoint", groupId, person, BasePermission.READ, BasePermission.WRITE);
@@ -163,13 +166,28 @@ public class Memberships {
 	}
 
 	/**
-	 * Chat messages have no access control list: announce that who may see the group's
-	 * messages changes, deciding "before" as the members are now.
+	 * Chat messages and presence have no access control list: announce that who may see
+	 * the group's messages and who is online in it changes, deciding "before" as the
+	 * members are now. A new member only widens who sees them.
 	 */
-	private void chatAccessChanging(Group group) {
+	private void groupAccessChanging(Group group, boolean joining) {
 		AccessScope before = this.members.asNow();
+		List<ObjectKey> keys = new ArrayList<>();
 		for (ChatMessage message : this.messages.findByGroupId(group.getId())) {
-			this.accessChanges.changing(new ObjectKey("chat", String.valueOf(message.getId())), before);
+			keys.add(new ObjectKey("chat", String.valueOf(message.getId())));
+		}
+		for (SyncChange online : this.presence.snapshot()) {
+			if (group.getId().equals(online.state().get("group"))) {
+				keys.add(online.key());
+			}
+		}
+		for (ObjectKey key : keys) {
+			if (joining) {
+				this.accessChanges.widening(key, before);
+			}
+			else {
+				this.accessChanges.changing(key, before);
+			}
 		}
 	}
 

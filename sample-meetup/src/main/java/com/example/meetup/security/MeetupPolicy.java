@@ -53,6 +53,16 @@ public final class MeetupPolicy implements SyncPolicy {
 	}
 	// end::may-see[]
 
+	// What maySee reads of an object: a returning client is then not reset for changes to
+	// other groups' objects.
+	@Override
+	public String accessState(SyncChange change) {
+		return switch (change.key().type()) {
+			case "presence", "chat" -> Objects.toString(group(change.state()), "");
+			default -> "";
+		};
+	}
+
 	@Override
 	public boolean mayPropose(SyncViewer viewer, @Nullable SyncChange current, Proposal proposal) {
 		return switch (proposal.type()) {

@@ -2,6 +2,7 @@ package io.entanglement.docs.policy;
 
 import java.security.Principal;
 import java.util.Map;
+import java.util.Objects;
 
 import io.entanglement.SyncChange;
 import io.entanglement.SyncPolicy;
@@ -34,6 +35,12 @@ public class SameGroupPolicy implements SyncPolicy {
 		}
 		String group = this.groupOfUser.get(principal.getName());
 		return group != null && group.equals(this.groupOfUser.get(change.owner()));
+	}
+
+	// The owner's group is all that maySee reads of an object.
+	@Override
+	public String accessState(SyncChange change) {
+		return Objects.toString(this.groupOfUser.get(change.owner()), "");
 	}
 
 }

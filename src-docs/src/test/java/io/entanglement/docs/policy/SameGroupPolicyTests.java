@@ -41,6 +41,14 @@ class SameGroupPolicyTests {
 	}
 
 	@Test
+	void theAccessStateChangesWhenTheObjectPassesToAnotherGroupOnly() {
+		SyncChange bobMoved = SyncChange.upsert(KEY, "bob", 8, Map.of("lat", 45.75, "lng", 4.85));
+		SyncChange carolMoved = SyncChange.upsert(KEY, "carol", 9, Map.of("lat", 48.85, "lng", 2.35));
+		assertThat(this.policy.accessState(bobMoved)).isEqualTo(this.policy.accessState(aliceMoved()));
+		assertThat(this.policy.accessState(carolMoved)).isNotEqualTo(this.policy.accessState(aliceMoved()));
+	}
+
+	@Test
 	void deletesReachEveryAuthenticatedViewerButNoAnonymousOne() {
 		SyncChange delete = SyncChange.delete(KEY, 8);
 		assertThat(this.policy.maySee(viewer("carol"), delete)).isTrue();

@@ -1,40 +1,38 @@
-package io.entanglement.relay;
+package io.entanglement.testapp;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import io.entanglement.testapp.EmbeddedPostgres;
-
 /**
- * A database of its own on the PostgreSQL server of the tests, shared by the instances of
- * one relay test: the embedded server, or the one of the {@code external-postgres}
- * profile.
+ * A database of its own on the PostgreSQL server of the tests (the embedded server, or
+ * the one of the {@code external-postgres} profile): for the instances of one relay test,
+ * or a test that needs tables nobody else writes.
  */
-final class RelayDatabase {
+public final class PostgresDatabase {
 
 	private static final String PREFIX = "jdbc:postgresql://";
 
-	private final String name = "entanglement_relay_" + System.currentTimeMillis() + "_"
+	private final String name = "entanglement_scratch_" + System.currentTimeMillis() + "_"
 			+ ProcessHandle.current().pid();
 
 	private final String serverUrl = EmbeddedPostgres.url();
 
-	RelayDatabase() {
+	public PostgresDatabase() {
 		execute("CREATE DATABASE " + this.name);
 	}
 
-	String url() {
+	public String url() {
 		int path = this.serverUrl.indexOf('/', PREFIX.length());
 		return this.serverUrl.substring(0, path) + "/" + this.name;
 	}
 
-	String username() {
+	public String username() {
 		return EmbeddedPostgres.username();
 	}
 
-	void drop() {
+	public void drop() {
 		execute("DROP DATABASE IF EXISTS " + this.name + " WITH (FORCE)");
 	}
 
