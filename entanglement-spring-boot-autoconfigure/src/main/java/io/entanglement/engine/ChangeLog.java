@@ -92,10 +92,8 @@ public interface ChangeLog {
 	 * may see the object than before (an access change, a change of what the policy
 	 * decides on, a deletion or a first record of an object that existed before); 0 if
 	 * none since it was created
-	 * @param lastState for a deletion, the object's last state where the log keeps it
-	 * (types held in memory), to decide who may hear of the deletion
 	 */
-	record Entry(String id, long seq, long version, boolean deleted, long accessSeq, @Nullable SyncChange lastState) {
+	record Entry(String id, long seq, long version, boolean deleted, long accessSeq) {
 
 		/**
 		 * Whether who may see the object may have changed after a sequence number.

@@ -46,14 +46,11 @@ public final class MemoryChangeLog implements ChangeLog {
 	 * Record the changes of one publication.
 	 * @param seq its number
 	 * @param changes the changes, one per object
-	 * @param previous per change (same order), the object's state before it, {@code null}
-	 * if it was created
 	 * @param policy decides what of an object's state tells who sees it
 	 */
-	void record(long seq, List<SyncChange> changes, List<@Nullable SyncChange> previous, SyncPolicy policy) {
+	void record(long seq, List<SyncChange> changes, SyncPolicy policy) {
 		Instant now = Instant.now();
-		for (int i = 0; i < changes.size(); i++) {
-			SyncChange change = changes.get(i);
+		for (SyncChange change : changes) {
 			boolean deleted = change.op() == SyncChange.Op.DELETE;
 			Kept before = this.entries.get(change.key());
 			String accessState = deleted ? null : policy.accessState(change);
@@ -62,16 +59,14 @@ public final class MemoryChangeLog implements ChangeLog {
 				// Held in memory, so logged since it was created: nobody saw it before.
 				accessSeq = 0;
 			}
-			else if (before.entry().deleted()
-					|| (!deleted && (accessState == null || !accessState.equals(before.accessState())))) {
+			else if (deleted || before.entry().deleted() || accessState == null
+					|| !accessState.equals(before.accessState())) {
 				accessSeq = seq;
 			}
 			else {
-				// A deletion is decided on the last state, seen by the viewers it had.
 				accessSeq = before.entry().accessSeq();
 			}
-			SyncChange lastState = (deleted && i < previous.size()) ? previous.get(i) : null;
-			Entry entry = new Entry(change.key().id(), seq, change.version(), deleted, accessSeq, lastState);
+			Entry entry = new Entry(change.key().id(), seq, change.version(), deleted, accessSeq);
 			this.entries.put(change.key(), new Kept(entry, deleted ? null : accessState, now));
 		}
 		advanceTo(seq);
@@ -89,7 +84,7 @@ public final class MemoryChangeLog implements ChangeLog {
 			Kept before = this.entries.get(state.key());
 			String accessState = (before != null) ? before.accessState() : null;
 			long accessSeq = (before != null && widenedOnly.contains(state.key())) ? before.entry().accessSeq() : seq;
-			Entry entry = new Entry(state.key().id(), seq, state.version(), false, accessSeq, null);
+			Entry entry = new Entry(state.key().id(), seq, state.version(), false, accessSeq);
 			this.entries.put(state.key(), new Kept(entry, accessState, now));
 		}
 		advanceTo(seq);

@@ -231,7 +231,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		synchronized (this.memoryLog) {
 			long seq = this.memoryLog.next();
 			ticket = this.memoryClock.begin(seq);
-			this.memoryLog.record(seq, changes, previous, this.policy);
+			this.memoryLog.record(seq, changes, this.policy);
 		}
 		committed(ticket, changes, previous);
 	}
@@ -1683,14 +1683,13 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		List<String> unknown = new ArrayList<>();
 		for (ChangeLog.Entry entry : entries) {
 			if (entry.deleted()) {
+				// Known by its id alone: who could see it, then or since, cannot be told
+				// from its last state, as access may have changed after the deletion.
 				SyncChange delete = SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version());
-				SyncChange last = entry.lastState();
-				if (this.policy.maySee(viewer, (last != null) ? last : delete)) {
-					changes.add(this.encoder.encode(delete));
-				}
-				else if (last == null || entry.accessChangedAfter(afterSeq)) {
+				if (!this.policy.maySee(viewer, delete)) {
 					return null;
 				}
+				changes.add(this.encoder.encode(delete));
 				continue;
 			}
 			// Current state, not the logged one: an object changed ten times is sent

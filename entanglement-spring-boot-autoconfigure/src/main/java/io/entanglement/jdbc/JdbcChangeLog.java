@@ -224,8 +224,7 @@ public final class JdbcChangeLog implements ChangeLog {
 		return this.jdbc.query(
 				"SELECT object_id, seq, version, deleted, access_seq FROM entanglement_change "
 						+ "WHERE object_type = ? AND seq > ? ORDER BY seq",
-				(rs, row) -> new Entry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5),
-						null),
+				(rs, row) -> new Entry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5)),
 				type, afterSeq);
 	}
 

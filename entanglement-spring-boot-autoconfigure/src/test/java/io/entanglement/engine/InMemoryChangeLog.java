@@ -48,8 +48,8 @@ public final class InMemoryChangeLog implements ChangeLog {
 	 * sees the object
 	 */
 	public void record(long seq, SyncChange change, long accessSeq) {
-		this.entries.put(change.key(), new Entry(change.key().id(), seq, change.version(),
-				change.op() == SyncChange.Op.DELETE, accessSeq, null));
+		this.entries.put(change.key(),
+				new Entry(change.key().id(), seq, change.version(), change.op() == SyncChange.Op.DELETE, accessSeq));
 		this.currentSeq.accumulateAndGet(seq, Math::max);
 	}
 

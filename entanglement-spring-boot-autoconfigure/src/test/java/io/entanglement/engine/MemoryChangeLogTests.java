@@ -1,6 +1,5 @@
 package io.entanglement.engine;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +8,6 @@ import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncPolicy;
 import io.entanglement.SyncViewer;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,17 +39,17 @@ class MemoryChangeLogTests {
 
 	@Test
 	void anObjectCreatedAndChangedWithinItsAudienceKeepsTheNumberOfNone() {
-		long created = record(upsert(0, "red", 1), null, this.byTeam);
-		record(upsert(1, "red", 2), upsert(0, "red", 1), this.byTeam);
+		long created = record(upsert(0, "red", 1), this.byTeam);
+		record(upsert(1, "red", 2), this.byTeam);
 		assertThat(entry().seq()).isGreaterThan(created);
 		assertThat(entry().accessSeq()).isZero();
 	}
 
 	@Test
 	void aChangeOfWhatThePolicyDecidesOnIsNumbered() {
-		record(upsert(0, "red", 1), null, this.byTeam);
-		long moved = record(upsert(1, "blue", 1), upsert(0, "red", 1), this.byTeam);
-		record(upsert(2, "blue", 2), upsert(1, "blue", 1), this.byTeam);
+		record(upsert(0, "red", 1), this.byTeam);
+		long moved = record(upsert(1, "blue", 1), this.byTeam);
+		record(upsert(2, "blue", 2), this.byTeam);
 		assertThat(entry().accessSeq()).isEqualTo(moved);
 		assertThat(entry().accessChangedAfter(moved - 1)).isTrue();
 		assertThat(entry().accessChangedAfter(moved)).isFalse();
@@ -60,24 +58,22 @@ class MemoryChangeLogTests {
 	@Test
 	void withoutAnAccessStateEveryChangeIsNumbered() {
 		SyncPolicy undeclared = (viewer, change) -> true;
-		record(upsert(0, "red", 1), null, undeclared);
-		long changed = record(upsert(1, "red", 2), upsert(0, "red", 1), undeclared);
+		record(upsert(0, "red", 1), undeclared);
+		long changed = record(upsert(1, "red", 2), undeclared);
 		assertThat(entry().accessSeq()).isEqualTo(changed);
 	}
 
 	@Test
-	void aDeletionKeepsTheLastStateToDecideOnAndItsAudiencesNumber() {
-		long moved = record(upsert(0, "red", 1), null, this.byTeam);
-		moved = record(upsert(1, "blue", 1), upsert(0, "red", 1), this.byTeam);
-		record(SyncChange.delete(KEY, 2), upsert(1, "blue", 1), this.byTeam);
+	void aDeletionIsNumbered() {
+		record(upsert(0, "red", 1), this.byTeam);
+		long deleted = record(SyncChange.delete(KEY, 1), this.byTeam);
 		assertThat(entry().deleted()).isTrue();
-		assertThat(entry().accessSeq()).isEqualTo(moved);
-		assertThat(entry().lastState()).isEqualTo(upsert(1, "blue", 1));
+		assertThat(entry().accessSeq()).isEqualTo(deleted);
 	}
 
 	@Test
 	void anAccessChangeIsNumberedUnlessItOnlyWidens() {
-		record(upsert(0, "red", 1), null, this.byTeam);
+		record(upsert(0, "red", 1), this.byTeam);
 		long widened = this.log.next();
 		this.log.touch(widened, List.of(upsert(0, "red", 1)), Set.of(KEY));
 		assertThat(entry().seq()).isEqualTo(widened);
@@ -85,23 +81,22 @@ class MemoryChangeLogTests {
 		long narrowed = this.log.next();
 		this.log.touch(narrowed, List.of(upsert(0, "red", 1)), Set.of());
 		assertThat(entry().accessSeq()).isEqualTo(narrowed);
-		record(upsert(1, "red", 2), upsert(0, "red", 1), this.byTeam);
+		record(upsert(1, "red", 2), this.byTeam);
 		assertThat(entry().accessSeq()).isEqualTo(narrowed);
 	}
 
 	@Test
 	void anObjectCreatedAgainAfterItsDeletionIsNumbered() {
-		record(upsert(0, "red", 1), null, this.byTeam);
-		record(SyncChange.delete(KEY, 1), upsert(0, "red", 1), this.byTeam);
-		long again = record(upsert(2, "red", 1), null, this.byTeam);
+		record(upsert(0, "red", 1), this.byTeam);
+		record(SyncChange.delete(KEY, 1), this.byTeam);
+		long again = record(upsert(2, "red", 1), this.byTeam);
 		assertThat(entry().deleted()).isFalse();
 		assertThat(entry().accessSeq()).isEqualTo(again);
-		assertThat(entry().lastState()).isNull();
 	}
 
-	private long record(SyncChange change, @Nullable SyncChange previous, SyncPolicy policy) {
+	private long record(SyncChange change, SyncPolicy policy) {
 		long seq = this.log.next();
-		this.log.record(seq, List.of(change), Arrays.asList(previous), policy);
+		this.log.record(seq, List.of(change), policy);
 		return seq;
 	}
 

@@ -1,6 +1,5 @@
 package io.entanglement.engine;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +49,7 @@ class SyncClockTests {
 		MemoryChangeLog log = new MemoryChangeLog();
 		for (int i = 0; i < 3; i++) {
 			log.record(log.next(), List.of(SyncChange.upsert(new ObjectKey("marker", "m" + i), "node", 1, Map.of())),
-					Collections.singletonList(null), new AuthenticatedViewersPolicy());
+					new AuthenticatedViewersPolicy());
 		}
 		SyncClock clock = new SyncClock(log);
 		clock.share();
