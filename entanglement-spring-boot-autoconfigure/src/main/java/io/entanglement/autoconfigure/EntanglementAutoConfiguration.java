@@ -79,7 +79,7 @@ public final class EntanglementAutoConfiguration {
 				properties.getTombstones().getRetention(), properties.getNodeId(),
 				properties.getProposals().getTimeout(), properties.getTransitions().getTtl(),
 				properties.getTransitions().getMaxRate(), session.getMaxWritesPerSecond(),
-				session.getMaxCoalesceDelay());
+				session.getMaxCoalesceDelay(), properties.getEncodings().getKeptPerType());
 		ChangeEncoder encoder = new ChangeEncoder(jsonMapper.getIfAvailable(JsonMapper::new),
 				properties.getSession().isDeltaEncoding());
 		// Mandatory access control first, then every policy in order; none overrides

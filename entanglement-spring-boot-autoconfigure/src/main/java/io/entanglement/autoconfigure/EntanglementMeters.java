@@ -62,6 +62,9 @@ final class EntanglementMeters implements MeterBinder {
 		Gauge.builder("entanglement.commits.open", this.manager, SyncManager::openCommits)
 			.description("Transactions numbered and not yet fanned out")
 			.register(registry);
+		Gauge.builder("entanglement.encodings.kept", this.manager, SyncManager::keptEncodings)
+			.description("Objects whose newest encoding is kept in memory, over all types")
+			.register(registry);
 		for (String outcome : OUTCOMES) {
 			FunctionCounter
 				.builder("entanglement.proposals", metrics, (counts) -> counts.proposals().getOrDefault(outcome, 0L))

@@ -37,6 +37,8 @@ public class EntanglementProperties {
 
 	private final Tombstones tombstones = new Tombstones();
 
+	private final Encodings encodings = new Encodings();
+
 	private final Schema schema = new Schema();
 
 	private final Proposals proposals = new Proposals();
@@ -84,6 +86,10 @@ public class EntanglementProperties {
 
 	public Tombstones getTombstones() {
 		return this.tombstones;
+	}
+
+	public Encodings getEncodings() {
+		return this.encodings;
 	}
 
 	public Schema getSchema() {
@@ -891,6 +897,28 @@ public class EntanglementProperties {
 
 		public void setRetention(Duration retention) {
 			this.retention = retention;
+		}
+
+	}
+
+	/**
+	 * Properties of the encodings kept in memory.
+	 */
+	public static class Encodings {
+
+		/**
+		 * Maximum number of objects per type whose newest encoding is kept in memory and
+		 * shared by snapshots, catch-up and late changes. Beyond it, the least recently
+		 * changed are dropped and read back from their store when needed.
+		 */
+		private int keptPerType = 100_000;
+
+		public int getKeptPerType() {
+			return this.keptPerType;
+		}
+
+		public void setKeptPerType(int keptPerType) {
+			this.keptPerType = keptPerType;
 		}
 
 	}

@@ -207,8 +207,9 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	public void register(SyncStore store) {
 		Assert.isTrue(TYPE_NAME.matcher(store.type()).matches(),
 				() -> "Type name '" + store.type() + "' must be 1 to 100 letters, digits, '-' or '_'");
-		SyncType previous = this.types.putIfAbsent(store.type(), new SyncType(store, this.encoder,
-				this.policy.audience(store.type()), store.durable() ? this.clock : this.memoryClock));
+		SyncType previous = this.types.putIfAbsent(store.type(),
+				new SyncType(store, this.encoder, this.policy.audience(store.type()),
+						store.durable() ? this.clock : this.memoryClock, this.settings.keptPerType()));
 		Assert.state(previous == null || previous.store() == store,
 				() -> "Type '" + store.type() + "' is registered twice");
 		if (previous == null) {
@@ -422,7 +423,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 						fanOutAccess(committed.get(i), first.scopes.get(i));
 					}
 					else {
-						fanOut(committed.get(i), (first.previous != null) ? first.previous.get(i) : null);
+						fanOut(committed.get(i), (first.previous != null) ? first.previous.get(i) : null, true);
 					}
 				}
 				// Only a committed number moves the watermark: a rolled-back one is
@@ -446,14 +447,21 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		this.touched.clear();
 	}
 
-	private void fanOut(EncodedChange change, @Nullable SyncChange previous) {
+	/**
+	 * Fan out a change to the subscriptions that may see it.
+	 * @param change the change
+	 * @param previous the object's state before it, {@code null} if unknown or new
+	 * @param inOrder whether the change is the committed state, fanned out in commit
+	 * order (not a state read back from the store, which may be ahead of fan-out)
+	 */
+	private void fanOut(EncodedChange change, @Nullable SyncChange previous, boolean inOrder) {
 		SyncChange current = change.change();
 		SyncType type = this.types.get(current.key().type());
 		if (type == null || (current.op() == SyncChange.Op.UPSERT && type.isStale(current))) {
 			return;
 		}
 		type.changing();
-		type.remember(change);
+		type.remember(change, inOrder);
 		boolean deleted = current.op() == SyncChange.Op.DELETE;
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
 		states.add(deleted ? null : current);
@@ -919,7 +927,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 						// Encoded with the state before, as a local commit is: a session
 						// that
 						// holds that version takes a patch whichever instance committed.
-						fanOut(this.encoder.encode(state, before), before);
+						fanOut(this.encoder.encode(state, before), before, false);
 					}
 				}
 				this.clock.advance(seq);
@@ -1151,8 +1159,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			List<String> live = new ArrayList<>();
 			for (ChangeLog.Entry entry : entries) {
 				if (entry.deleted()) {
-					fanOut(this.encoder
-						.encode(SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version())), null);
+					fanOut(this.encoder.encode(
+							SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version())), null, false);
 				}
 				else {
 					live.add(entry.id());
@@ -1447,6 +1455,16 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 */
 	public Collection<SessionOutbox> outboxes() {
 		return List.copyOf(this.outboxes.keySet());
+	}
+
+	/**
+	 * How many objects keep their newest encoding in memory, over all types: at most
+	 * {@link SyncSettings#keptPerType()} per type once trimmed, the least recently
+	 * changed beyond it being read back from their store when needed.
+	 * @return the count
+	 */
+	public int keptEncodings() {
+		return this.types.values().stream().mapToInt(SyncType::kept).sum();
 	}
 
 	/**

@@ -22,11 +22,12 @@ import org.springframework.util.Assert;
  * session's writes are spaced out, zero to write to every session as soon as it is idle
  * @param maxCoalesceDelay the longest spacing between two writes to one session that
  * {@code maxWritesPerSecond} may impose
+ * @param keptPerType how many objects per type keep their newest encoding in memory
  * @author Entanglement
  */
 public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int maxPending, int maxWriteBytes,
 		Duration tombstoneRetention, String nodeId, Duration proposalTimeout, Duration transitionTtl,
-		int transitionMaxRate, int maxWritesPerSecond, Duration maxCoalesceDelay) {
+		int transitionMaxRate, int maxWritesPerSecond, Duration maxCoalesceDelay, int keptPerType) {
 
 	/** The default transition time to live. */
 	public static final Duration DEFAULT_TRANSITION_TTL = Duration.ofSeconds(10);
@@ -39,6 +40,9 @@ public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int m
 
 	/** The default longest spacing between two writes to one session. */
 	public static final Duration DEFAULT_MAX_COALESCE_DELAY = Duration.ofMillis(50);
+
+	/** The default number of objects per type whose newest encoding is kept. */
+	public static final int DEFAULT_KEPT_PER_TYPE = 100_000;
 
 	/**
 	 * Validate the settings.
@@ -56,6 +60,30 @@ public record SyncSettings(Duration flushInterval, long maxBytesPerSecond, int m
 		Assert.isTrue(transitionMaxRate > 0, "'transitionMaxRate' must be positive");
 		Assert.isTrue(maxWritesPerSecond >= 0, "'maxWritesPerSecond' must not be negative");
 		Assert.isTrue(!maxCoalesceDelay.isNegative(), "'maxCoalesceDelay' must not be negative");
+		Assert.isTrue(keptPerType > 0, "'keptPerType' must be positive");
+	}
+
+	/**
+	 * Settings that keep the default number of encodings per type.
+	 * @param flushInterval minimum time between two flushes to one session
+	 * @param maxBytesPerSecond byte budget per session, zero for none
+	 * @param maxPending distinct pending objects per subscription before it is reset
+	 * @param maxWriteBytes target size of one network write
+	 * @param tombstoneRetention how long deletes stay available to catch-up
+	 * @param nodeId the id of this node
+	 * @param proposalTimeout how long a user owner has to answer a forwarded proposal
+	 * @param transitionTtl how long a transition lives without activity
+	 * @param transitionMaxRate how many frames of transition updates a session receives
+	 * per second at most
+	 * @param maxWritesPerSecond writes per second across all sessions above which each
+	 * session's writes are spaced out
+	 * @param maxCoalesceDelay the longest spacing between two writes to one session
+	 */
+	public SyncSettings(Duration flushInterval, long maxBytesPerSecond, int maxPending, int maxWriteBytes,
+			Duration tombstoneRetention, String nodeId, Duration proposalTimeout, Duration transitionTtl,
+			int transitionMaxRate, int maxWritesPerSecond, Duration maxCoalesceDelay) {
+		this(flushInterval, maxBytesPerSecond, maxPending, maxWriteBytes, tombstoneRetention, nodeId, proposalTimeout,
+				transitionTtl, transitionMaxRate, maxWritesPerSecond, maxCoalesceDelay, DEFAULT_KEPT_PER_TYPE);
 	}
 
 	/**

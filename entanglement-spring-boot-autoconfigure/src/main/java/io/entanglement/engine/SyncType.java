@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.entanglement.AccessScope;
@@ -56,9 +58,15 @@ final class SyncType {
 
 	/**
 	 * The newest encoding of each object, so snapshots and catch-up reuse what live
-	 * fan-out already encoded instead of encoding per subscriber.
+	 * fan-out already encoded instead of encoding per subscriber; at most
+	 * {@link #keptAtMost} of them once trimmed.
 	 */
-	private final Map<String, EncodedChange> latest = new ConcurrentHashMap<>();
+	private final Map<String, Kept> latest = new ConcurrentHashMap<>();
+
+	private final int keptAtMost;
+
+	/** Set while one thread trims {@link #latest}; the others go on. */
+	private final AtomicBoolean trimming = new AtomicBoolean();
 
 	/** How many changes of this type have been fanned out. */
 	private final AtomicLong fannedOut = new AtomicLong();
@@ -81,8 +89,10 @@ final class SyncType {
 	/** The audience keys each subscription was indexed under. */
 	private final Map<Subscription, Set<String>> keysOf = new ConcurrentHashMap<>();
 
-	SyncType(SyncStore store, ChangeEncoder encoder, @Nullable AudienceIndex audience, SyncClock clock) {
+	SyncType(SyncStore store, ChangeEncoder encoder, @Nullable AudienceIndex audience, SyncClock clock,
+			int keptAtMost) {
 		this.name = store.type();
+		this.keptAtMost = keptAtMost;
 		this.clock = clock;
 		this.coalesces = store.coalesce();
 		this.priority = store.priority();
@@ -317,8 +327,9 @@ final class SyncType {
 	 * The newest state of an object fanned out or loaded here.
 	 */
 	@Nullable SyncChange latest(String id) {
-		EncodedChange latest = this.latest.get(id);
-		return (latest != null && latest.change().op() == SyncChange.Op.UPSERT) ? latest.change() : null;
+		Kept latest = this.latest.get(id);
+		return (latest != null && latest.encoded().change().op() == SyncChange.Op.UPSERT) ? latest.encoded().change()
+				: null;
 	}
 
 	/**
@@ -327,27 +338,89 @@ final class SyncType {
 	 * read from the store) and must not go out after the newer one.
 	 */
 	boolean isStale(SyncChange change) {
-		EncodedChange latest = this.latest.get(change.key().id());
-		return latest != null && latest.version() > change.version();
+		Kept latest = this.latest.get(change.key().id());
+		return latest != null && latest.encoded().version() > change.version();
 	}
 
 	void remember(EncodedChange change) {
+		remember(change, false);
+	}
+
+	/**
+	 * Keep the newest encoding of an object.
+	 * @param change the encoding
+	 * @param inOrder whether it is fanned out in commit order: no older version of the
+	 * object can come after it
+	 */
+	void remember(EncodedChange change, boolean inOrder) {
 		if (change.change().op() == SyncChange.Op.DELETE) {
 			this.latest.remove(change.id());
+			return;
 		}
-		else {
-			this.latest.merge(change.id(), change, (old, next) -> (next.version() > old.version()) ? next : old);
+		// A state read from the store may be newer than what has been fanned out: its
+		// older versions are still to come, and isStale needs it until they have.
+		long settledAt = inOrder ? 0 : Math.max(this.clock.maxAllocated, this.clock.watermark());
+		Kept kept = new Kept(change, settledAt, System.nanoTime());
+		this.latest.merge(change.id(), kept,
+				(old, next) -> (next.encoded().version() > old.encoded().version()) ? next : old);
+		if (this.latest.size() > this.keptAtMost + this.keptAtMost / 8) {
+			trim();
 		}
 	}
 
+	/**
+	 * Drop the least recently kept encodings down to the limit, among those no older
+	 * version can still overtake.
+	 */
+	private void trim() {
+		if (!this.trimming.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			long watermark = this.clock.watermark();
+			List<Map.Entry<String, Kept>> settled = new ArrayList<>(this.latest.size());
+			for (Map.Entry<String, Kept> entry : this.latest.entrySet()) {
+				if (entry.getValue().settledAt() <= watermark) {
+					settled.add(Map.entry(entry.getKey(), entry.getValue()));
+				}
+			}
+			settled.sort(Comparator.comparingLong((entry) -> entry.getValue().nanoTime()));
+			int excess = this.latest.size() - this.keptAtMost;
+			for (int i = 0; i < settled.size() && excess > 0; i++) {
+				if (this.latest.remove(settled.get(i).getKey(), settled.get(i).getValue())) {
+					excess--;
+				}
+			}
+		}
+		finally {
+			this.trimming.set(false);
+		}
+	}
+
+	/**
+	 * How many objects keep their newest encoding here.
+	 * @return the count
+	 */
+	int kept() {
+		return this.latest.size();
+	}
+
 	EncodedChange encode(SyncChange change, ChangeEncoder encoder) {
-		EncodedChange cached = this.latest.get(change.key().id());
+		Kept kept = this.latest.get(change.key().id());
+		EncodedChange cached = (kept != null) ? kept.encoded() : null;
 		if (cached != null && cached.version() == change.version() && cached.change().op() == change.op()) {
 			return cached;
 		}
 		EncodedChange encoded = encoder.encode(change);
 		remember(encoded);
 		return encoded;
+	}
+
+	/**
+	 * An encoding kept, with the clock position up to which an older version of the
+	 * object may still be fanned out, and when it was kept.
+	 */
+	private record Kept(EncodedChange encoded, long settledAt, long nanoTime) {
 	}
 
 }

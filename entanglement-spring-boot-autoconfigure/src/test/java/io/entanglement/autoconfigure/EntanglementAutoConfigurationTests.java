@@ -105,7 +105,8 @@ class EntanglementAutoConfigurationTests {
 				setting("entanglement.session.max-writes-per-second=0", SyncSettings::maxWritesPerSecond, 0),
 				setting("entanglement.session.max-coalesce-delay=20ms", SyncSettings::maxCoalesceDelay,
 						Duration.ofMillis(20)),
-				setting("entanglement.tombstones.retention=2d", SyncSettings::tombstoneRetention, Duration.ofDays(2)));
+				setting("entanglement.tombstones.retention=2d", SyncSettings::tombstoneRetention, Duration.ofDays(2)),
+				setting("entanglement.encodings.kept-per-type=500", SyncSettings::keptPerType, 500));
 	}
 
 	private static Arguments setting(String property, Function<SyncSettings, Object> setting, Object expected) {

@@ -514,6 +514,31 @@ class SessionOutboxTests {
 	}
 
 	@Test
+	void encodingsKeptStayWithinTheLimitAndTheDroppedOnesAreReadBackFromTheStore() throws Exception {
+		SyncSettings defaults = SyncSettings.defaults();
+		SyncManager manager = manager(new SyncSettings(defaults.flushInterval(), defaults.maxBytesPerSecond(),
+				defaults.maxPending(), defaults.maxWriteBytes(), defaults.tombstoneRetention(), defaults.nodeId(),
+				defaults.proposalTimeout(), defaults.transitionTtl(), defaults.transitionMaxRate(),
+				defaults.maxWritesPerSecond(), defaults.maxCoalesceDelay(), 8));
+		for (int i = 1; i <= 40; i++) {
+			commit(manager, i, upsert("p" + i, 1));
+		}
+		awaitWatermark(manager, 40);
+		// Trimmed once it holds an eighth more than the limit.
+		assertThat(manager.keptEncodings()).isLessThanOrEqualTo(9);
+
+		RecordingTransport resumed = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, resumed), "sub-1", "point", "5eed.20");
+		Batch catchUp = single(resumed.nextWrite());
+		assertThat(catchUp.reset()).isFalse();
+		assertThat(catchUp.changes()).extracting(Batch.Change::id, (change) -> change.state().get("name"))
+			.containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(21, 40)
+				.mapToObj((i) -> tuple("p" + i, "p" + i + "@1"))
+				.toList());
+		assertThat(this.points.loaded()).as("ids read from the store").hasSizeGreaterThanOrEqualTo(11);
+	}
+
+	@Test
 	void resumeFromATokenOfAnotherDatabaseResetsWithAFullSnapshot() throws Exception {
 		SyncManager manager = manager(SyncSettings.defaults());
 		store(upsert("1", 1), upsert("2", 1));

@@ -182,8 +182,9 @@ class SubscriptionTests {
 
 		Model() {
 			SessionOutbox outbox = manager.open(new SyncViewer("session-1", () -> "alice"), RecordingTransport.fast());
-			this.subscription = new Subscription(outbox, "sub-1",
-					new SyncType(new InMemorySyncStore("point"), encoder, null, new SyncClock(new InMemoryChangeLog())),
+			this.subscription = new Subscription(
+					outbox, "sub-1", new SyncType(new InMemorySyncStore("point"), encoder, null,
+							new SyncClock(new InMemoryChangeLog()), SyncSettings.DEFAULT_KEPT_PER_TYPE),
 					manager.token(0), java.util.Map.of());
 		}
 
