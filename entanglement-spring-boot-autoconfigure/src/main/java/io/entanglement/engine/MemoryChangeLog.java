@@ -73,19 +73,23 @@ public final class MemoryChangeLog implements ChangeLog {
 	}
 
 	/**
-	 * Record that who may see some objects changed while the objects did not.
+	 * Record that who may see some objects changed while the objects did not. Objects
+	 * deleted (or never published) are left as they are.
 	 * @param seq the number of the change
-	 * @param states the objects, as they are
+	 * @param keys the objects
 	 * @param widenedOnly those whose access only widened
 	 */
-	void touch(long seq, List<SyncChange> states, Set<ObjectKey> widenedOnly) {
+	void touch(long seq, Collection<ObjectKey> keys, Set<ObjectKey> widenedOnly) {
 		Instant now = Instant.now();
-		for (SyncChange state : states) {
-			Kept before = this.entries.get(state.key());
-			String accessState = (before != null) ? before.accessState() : null;
-			long accessSeq = (before != null && widenedOnly.contains(state.key())) ? before.entry().accessSeq() : seq;
-			Entry entry = new Entry(state.key().id(), seq, state.version(), false, accessSeq);
-			this.entries.put(state.key(), new Kept(entry, accessState, now));
+		for (ObjectKey key : keys) {
+			Kept before = this.entries.get(key);
+			if (before == null || before.entry().deleted()) {
+				continue;
+			}
+			Entry logged = before.entry();
+			long accessSeq = widenedOnly.contains(key) ? logged.accessSeq() : seq;
+			this.entries.put(key, new Kept(new Entry(logged.id(), seq, logged.version(), false, accessSeq),
+					before.accessState(), now));
 		}
 		advanceTo(seq);
 	}

@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -228,12 +229,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			Assert.isTrue(change.key().type().equals(store.type()),
 					() -> "Store '" + store.type() + "' cannot publish " + change.key());
 		}
-		CommitTicket ticket;
-		synchronized (this.memoryLog) {
-			long seq = this.memoryLog.next();
-			ticket = this.memoryClock.begin(seq);
-			this.memoryLog.record(seq, changes, this.policy);
-		}
+		CommitTicket ticket = numberInMemory((seq) -> this.memoryLog.record(seq, changes, this.policy));
 		committed(ticket, changes, previous);
 	}
 
@@ -361,35 +357,59 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	/**
+	 * Called after a transaction that changed who may see some objects committed, as
+	 * {@link #accessChanged(CommitTicket, List, List)}, with the objects' current state
+	 * read from their stores. If it cannot be read, viewers learn of the change when they
+	 * catch up.
+	 * @param ticket the ticket from {@link #begin(long)}
+	 * @param before per object, the access before the change
+	 */
+	public void accessChanged(CommitTicket ticket, Map<ObjectKey, AccessScope> before) {
+		List<SyncChange> current = new ArrayList<>(before.size());
+		List<AccessScope> scopes = new ArrayList<>(before.size());
+		try {
+			for (SyncChange state : currentStates(before.keySet()).values()) {
+				current.add(state);
+				scopes.add(before.get(state.key()));
+			}
+		}
+		catch (RuntimeException ex) {
+			// Committed access is what counts: reconnecting clients catch up with it.
+			logger.error("Could not load objects whose access changed; their viewers learn of it on catch-up", ex);
+			current.clear();
+			scopes.clear();
+		}
+		accessChanged(ticket, current, scopes);
+	}
+
+	/**
 	 * Called once who may see some objects held in memory has changed (after the
 	 * transaction that changed it committed): the change is numbered in the memory change
 	 * log, for clients catching up, and applied live as {@link #accessChanged} does.
-	 * @param keys objects of types held in memory
-	 * @param before the access before the change, one per object
+	 * @param before per object of a type held in memory, the access before the change
 	 * @param widenedOnly those of the objects whose access only widened: whoever could
 	 * see them before still may
 	 */
-	public void memoryAccessChanged(List<ObjectKey> keys, List<AccessScope> before, Set<ObjectKey> widenedOnly) {
-		Assert.isTrue(keys.size() == before.size(), "One scope per object");
-		Map<ObjectKey, AccessScope> scopes = new HashMap<>();
-		for (int i = 0; i < keys.size(); i++) {
-			ObjectKey key = keys.get(i);
+	public void memoryAccessChanged(Map<ObjectKey, AccessScope> before, Set<ObjectKey> widenedOnly) {
+		for (ObjectKey key : before.keySet()) {
 			SyncStore store = store(key.type());
 			Assert.isTrue(store != null && !store.durable(), () -> key + " is not held in memory");
-			scopes.put(key, before.get(i));
 		}
-		List<SyncChange> current = List.copyOf(currentStates(keys).values());
-		List<AccessScope> scopesOfCurrent = current.stream().map((state) -> scopes.get(state.key())).toList();
-		if (current.isEmpty()) {
-			return;
-		}
-		CommitTicket ticket;
+		accessChanged(numberInMemory((seq) -> this.memoryLog.touch(seq, before.keySet(), widenedOnly)), before);
+	}
+
+	/**
+	 * Number a publication of types held in memory: the number and the ticket are taken
+	 * under the memory log's lock, so publications are fanned out in the order of their
+	 * numbers.
+	 */
+	private CommitTicket numberInMemory(LongConsumer record) {
 		synchronized (this.memoryLog) {
 			long seq = this.memoryLog.next();
-			ticket = this.memoryClock.begin(seq);
-			this.memoryLog.touch(seq, current, widenedOnly);
+			CommitTicket ticket = this.memoryClock.begin(seq);
+			record.accept(seq);
+			return ticket;
 		}
-		accessChanged(ticket, current, scopesOfCurrent);
 	}
 
 	/**

@@ -2,10 +2,8 @@ package io.entanglement.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,7 +12,6 @@ import javax.sql.DataSource;
 import io.entanglement.AccessChanges;
 import io.entanglement.AccessScope;
 import io.entanglement.ObjectKey;
-import io.entanglement.SyncChange;
 import io.entanglement.SyncStore;
 import io.entanglement.UnknownTypeException;
 import io.entanglement.engine.ChangeLog;
@@ -139,8 +136,8 @@ public final class JdbcAccessChanges implements AccessChanges {
 		public void afterCompletion(int status) {
 			if (status == STATUS_COMMITTED && !this.inMemory.isEmpty()) {
 				try {
-					JdbcAccessChanges.this.manager.memoryAccessChanged(List.copyOf(this.inMemory.keySet()),
-							List.copyOf(this.inMemory.values()), widenedOnly(this.inMemory.keySet()));
+					JdbcAccessChanges.this.manager.memoryAccessChanged(this.inMemory,
+							widenedOnly(this.inMemory.keySet()));
 				}
 				catch (RuntimeException ex) {
 					logger.error("Could not apply access changes of objects held in memory", ex);
@@ -155,21 +152,7 @@ public final class JdbcAccessChanges implements AccessChanges {
 				manager.rolledBack(ticket);
 				return;
 			}
-			List<SyncChange> current = new ArrayList<>(this.scopes.size());
-			List<AccessScope> before = new ArrayList<>(this.scopes.size());
-			try {
-				for (SyncChange state : manager.currentStates(this.scopes.keySet()).values()) {
-					current.add(state);
-					before.add(this.scopes.get(state.key()));
-				}
-			}
-			catch (RuntimeException ex) {
-				// Committed access is what counts: reconnecting clients catch up with it.
-				logger.error("Could not load objects whose access changed; their viewers learn of it on catch-up", ex);
-				current.clear();
-				before.clear();
-			}
-			manager.accessChanged(ticket, current, before);
+			manager.accessChanged(ticket, this.scopes);
 		}
 
 	}

@@ -97,22 +97,24 @@ public final class JdbcChangeLog implements ChangeLog {
 
 	@Override
 	public long append(Connection connection, List<Logged> changes) throws SQLException {
+		// Hashed before the clock row is locked: every committing transaction waits for
+		// it.
+		@Nullable Long[] hashes = hashes(changes);
 		long seq = next(connection);
 		Timestamp now = Timestamp.from(Instant.now());
-		List<Logged> missing = new ArrayList<>();
+		List<Integer> missing = new ArrayList<>();
 		try (PreparedStatement update = connection.prepareStatement(UPDATE_CHANGE)) {
-			for (Logged logged : changes) {
-				Long hash = hash(logged.accessState());
-				setHash(update, 1, hash);
+			for (int i = 0; i < changes.size(); i++) {
+				setHash(update, 1, hashes[i]);
 				update.setLong(2, seq);
-				setHash(update, 3, hash);
-				bind(update, 4, seq, logged.change(), now);
+				setHash(update, 3, hashes[i]);
+				bind(update, 4, seq, changes.get(i).change(), now);
 				update.addBatch();
 			}
 			int[] counts = update.executeBatch();
 			for (int i = 0; i < counts.length; i++) {
 				if (counts[i] == 0) {
-					missing.add(changes.get(i));
+					missing.add(i);
 				}
 			}
 		}
@@ -120,11 +122,11 @@ public final class JdbcChangeLog implements ChangeLog {
 			// The clock row lock is held, so no other transaction inserts these rows
 			// meanwhile.
 			try (PreparedStatement insert = connection.prepareStatement(INSERT_CHANGE)) {
-				for (Logged logged : missing) {
+				for (int i : missing) {
 					// Logged only now but older than that: its viewers may hold it.
-					insert.setLong(1, logged.created() ? 0 : seq);
-					setHash(insert, 2, hash(logged.accessState()));
-					bind(insert, 3, seq, logged.change(), now);
+					insert.setLong(1, changes.get(i).created() ? 0 : seq);
+					setHash(insert, 2, hashes[i]);
+					bind(insert, 3, seq, changes.get(i).change(), now);
 					insert.addBatch();
 				}
 				insert.executeBatch();
@@ -202,21 +204,26 @@ public final class JdbcChangeLog implements ChangeLog {
 	}
 
 	/**
-	 * An access state in a fixed width: the first 64 bits of its SHA-256. Two states of
-	 * one object that differ are taken for equal once in 2^64.
+	 * The access states in a fixed width: the first 64 bits of their SHA-256. Two states
+	 * of one object that differ are taken for equal once in 2^64.
 	 */
-	private static @Nullable Long hash(@Nullable String accessState) {
-		if (accessState == null) {
-			return null;
-		}
+	private static @Nullable Long[] hashes(List<Logged> changes) {
+		@Nullable Long[] hashes = new Long[changes.size()];
+		MessageDigest sha256;
 		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(accessState.getBytes(StandardCharsets.UTF_8));
-			return ByteBuffer.wrap(digest).getLong();
+			sha256 = MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			// Every Java platform has SHA-256.
 			throw new IllegalStateException(ex);
 		}
+		for (int i = 0; i < hashes.length; i++) {
+			String accessState = changes.get(i).accessState();
+			if (accessState != null) {
+				hashes[i] = ByteBuffer.wrap(sha256.digest(accessState.getBytes(StandardCharsets.UTF_8))).getLong();
+			}
+		}
+		return hashes;
 	}
 
 	@Override

@@ -179,25 +179,23 @@ public final class JpaChangeCapture
 		public void doBeforeTransactionCompletion(SharedSessionContractImplementor session) {
 			this.sealed = true;
 			SyncManager manager = JpaChangeCapture.this.manager;
-			List<SyncChange> changes = new ArrayList<>(this.captured.size());
 			List<@Nullable SyncChange> previous = new ArrayList<>(this.captured.size());
 			List<ChangeLog.Logged> logged = new ArrayList<>(this.captured.size());
 			this.captured.forEach((key, captured) -> {
 				if (captured.kind() != Kind.DELETE) {
-					SyncChange change = captured.model()
-						.toChange(captured.entity(), JpaChangeCapture.this.types.nodeId());
-					changes.add(change);
 					previous.add(captured.insertedHere() ? null : captured.before());
-					logged.add(manager.logged(change, captured.insertedHere()));
+					logged.add(manager.logged(
+							captured.model().toChange(captured.entity(), JpaChangeCapture.this.types.nodeId()),
+							captured.insertedHere()));
 				}
 				else if (!captured.insertedHere()) {
-					// A delete is newer than every version the object had.
-					SyncChange delete = SyncChange.delete(key, captured.model().versionOf(captured.entity()) + 1);
-					changes.add(delete);
 					previous.add(captured.before());
-					logged.add(manager.logged(delete, false));
+					// A delete is newer than every version the object had.
+					logged.add(manager.logged(SyncChange.delete(key, captured.model().versionOf(captured.entity()) + 1),
+							false));
 				}
 			});
+			List<SyncChange> changes = logged.stream().map(ChangeLog.Logged::change).toList();
 			if (changes.isEmpty()) {
 				return;
 			}

@@ -96,6 +96,12 @@ class AccessCatchUpConvergenceTests {
 		/** Changes that named an object to a client whose viewer could never see it. */
 		private final List<String> leaks = new ArrayList<>();
 
+		/**
+		 * Clients that, once caught up, held other than what they may see: nothing
+		 * changes while a client catches up, so it must then hold exactly that.
+		 */
+		private final List<String> stale = new ArrayList<>();
+
 		private final AtomicInteger connections = new AtomicInteger();
 
 		private int beacons;
@@ -161,12 +167,7 @@ class AccessCatchUpConvergenceTests {
 			}
 			fannedOut();
 			for (Client client : this.clients.values()) {
-				Map<String, Long> visible = new HashMap<>();
-				for (SyncChange object : this.cursors.snapshot()) {
-					if (this.teams.maySee(client.name, object)) {
-						visible.put(object.key().id(), object.version());
-					}
-				}
+				Map<String, Long> visible = visibleTo(client.name);
 				// Fanned out is not yet written: each session is flushed on its own.
 				Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 					client.read();
@@ -174,6 +175,17 @@ class AccessCatchUpConvergenceTests {
 				});
 			}
 			assertThat(this.leaks).as("objects named to clients whose viewer could never see them").isEmpty();
+			assertThat(this.stale).as("clients holding other than what they may see once caught up").isEmpty();
+		}
+
+		private Map<String, Long> visibleTo(String viewer) {
+			Map<String, Long> visible = new HashMap<>();
+			for (SyncChange object : this.cursors.snapshot()) {
+				if (this.teams.maySee(viewer, object)) {
+					visible.put(object.key().id(), object.version());
+				}
+			}
+			return visible;
 		}
 
 		private void changeTeams(String viewer, String team, boolean joining) {
@@ -184,8 +196,9 @@ class AccessCatchUpConvergenceTests {
 				.toList();
 			AccessScope before = joining ? this.teams.join(viewer, team) : this.teams.leave(viewer, team);
 			if (!keys.isEmpty()) {
-				this.manager.memoryAccessChanged(keys, keys.stream().map((key) -> before).toList(),
-						joining ? Set.copyOf(keys) : Set.of());
+				Map<ObjectKey, AccessScope> scopes = new java.util.LinkedHashMap<>();
+				keys.forEach((key) -> scopes.put(key, before));
+				this.manager.memoryAccessChanged(scopes, joining ? Set.copyOf(keys) : Set.of());
 			}
 		}
 
@@ -262,6 +275,11 @@ class AccessCatchUpConvergenceTests {
 					}
 				}
 				caughtUp.forEach(this::apply);
+				Map<String, Long> visible = visibleTo(this.name);
+				if (!held().equals(visible)) {
+					History.this.stale
+						.add(this.name + " held " + held() + " instead of " + visible + " after " + caughtUp);
+				}
 			}
 
 			void leave() {

@@ -163,8 +163,8 @@ class EphemeralStoreTests {
 		assertThat(ids(bob.batchesUntilSynced("sub-1"))).containsExactly("b");
 
 		AccessScope before = teams.move("alice", "blue");
-		manager.memoryAccessChanged(List.of(new ObjectKey("cursor", "a"), new ObjectKey("cursor", "b")),
-				List.of(before, before), Set.of());
+		manager.memoryAccessChanged(Map.of(new ObjectKey("cursor", "a"), before, new ObjectKey("cursor", "b"), before),
+				Set.of());
 
 		assertThat(changes(live)).containsExactlyInAnyOrder(tuple("forget", "a", 0L), tuple("upsert", "b", 0L));
 		bob.assertNoWriteWithin(LEAK_WINDOW);
