@@ -22,9 +22,9 @@ const flag = (name, fallback) => {
 // in every run.
 const MODE = QUICK
 	? { name: 'quick', runs: 1, warmSeconds: 5, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 3000, p4Sessions: 1000, p5Large: 100_000,
-		p6Sessions: 2000, p6Seconds: 2, p6Runs: 1, p7Seconds: 3, p8Seconds: 2 }
+		p6Sessions: 2000, p6Seconds: 2, p6Runs: 1, p7Seconds: 3, p7WarmSeconds: 5, p8Seconds: 2 }
 	: { name: 'full', runs: 2, warmSeconds: 20, p1Seconds: 10, p2Seconds: 6, p3Seconds: 6, p3DrainMs: 10000, p1DrainMs: 10000, p4Sessions: 1000, p5Large: 100_000,
-		p6Sessions: 10_000, p6Seconds: 8, p6Runs: 2, p7Seconds: 8, p8Seconds: 4 };
+		p6Sessions: 10_000, p6Seconds: 8, p6Runs: 2, p7Seconds: 8, p7WarmSeconds: 10, p8Seconds: 4 };
 MODE.runs = Number(flag('--runs', MODE.runs));
 MODE.p6Runs = Number(flag('--p6-runs', MODE.p6Runs));
 MODE.p6Sessions = Number(flag('--p6-sessions', MODE.p6Sessions));
@@ -32,6 +32,7 @@ MODE.warmSeconds = Number(flag('--warm-seconds', MODE.warmSeconds));
 MODE.p1Seconds = Number(flag('--p1-seconds', MODE.p1Seconds));
 MODE.p2Seconds = Number(flag('--p2-seconds', MODE.p2Seconds));
 MODE.p6Seconds = Number(flag('--p6-seconds', MODE.p6Seconds));
+MODE.p7WarmSeconds = Number(flag('--p7-warm-seconds', MODE.p7WarmSeconds));
 // The quick mode checks Entanglement for regressions and leaves the baseline out, unless
 // --baseline; the full mode always runs both.
 const APPS = (QUICK && !args.includes('--baseline')) ? ['entangled'] : ['entangled', 'baseline'];
@@ -88,7 +89,7 @@ const AUTH = 'Basic ' + Buffer.from('u0:bench').toString('base64');
 const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '')
 	+ (args.includes('--warm-seconds') ? ' --warm-seconds ' + MODE.warmSeconds : '')
 	+ (args.includes('--p1-seconds') ? ' --p1-seconds ' + MODE.p1Seconds : '') + (args.includes('--p2-seconds') ? ' --p2-seconds ' + MODE.p2Seconds : '')
-	+ (args.includes('--p6-seconds') ? ' --p6-seconds ' + MODE.p6Seconds : '')
+	+ (args.includes('--p6-seconds') ? ' --p6-seconds ' + MODE.p6Seconds : '') + (args.includes('--p7-warm-seconds') ? ' --p7-warm-seconds ' + MODE.p7WarmSeconds : '')
 	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '') + (BINARY_FRAMES ? ' --binary-frames' : '') + SETTINGS.map((setting) => ' --set ' + setting).join('')
 	+ (TOMCAT_BUFFER ? ' --tomcat-buffer ' + TOMCAT_BUFFER : '') + (QUICK && args.includes('--baseline') ? ' --baseline' : '') + (args.includes('--only') ? ' --only ' + ONLY.join(',') : '');
 
@@ -429,6 +430,8 @@ async function groupLoad(clients, objects, sessions, profile) {
 // session that parses (one in 4) must hold the last version of every marker that changed.
 async function p7Reconnects(app) {
 	await http('POST', `/bench/seed?kind=marker&count=${P7_OBJECTS}`);
+	// Its own warm-up, not recorded: the same reconnecting sessions over the same markers.
+	await warmReconnects(app, MODE.p7WarmSeconds, P7_OBJECTS);
 	const steady = await Clients.open(app, P7_STEADY, 2, { latencyEvery: 1, trackVersions: true, users: 10_000 });
 	const cyclers = await Clients.open(app, P7_CYCLERS, P7_CYCLER_PROCESSES, { latencyEvery: 4, trackVersions: true, users: 10_000, offset: P7_STEADY,
 		cycleRate: P7_RECONNECTS / P7_CYCLER_PROCESSES });
@@ -487,11 +490,11 @@ async function p7Reconnects(app) {
 
 // Part of the warm-up: P7's reconnecting sessions cycle for the given seconds while the
 // committer changes the markers there are; nothing is recorded.
-async function warmReconnects(app, seconds) {
+async function warmReconnects(app, seconds, objects = 100) {
 	const cyclers = await Clients.open(app, P7_CYCLERS, P7_CYCLER_PROCESSES, { latencyEvery: 4, trackVersions: true, users: 10_000, offset: P7_STEADY,
 		cycleRate: P7_RECONNECTS / P7_CYCLER_PROCESSES });
 	await cyclers.ask({ cmd: 'start' });
-	await drive(P7_COMMITS, 100, P7_COMMITS * seconds);
+	await drive(P7_COMMITS, objects, P7_COMMITS * seconds);
 	await cyclers.ask({ cmd: 'stop' });
 	await cyclers.close();
 }
@@ -550,8 +553,6 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 			// and P1's (1,000 sessions, 100 commits/s).
 			await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: Math.ceil(MODE.warmSeconds / 4), latencyEvery: 2, drainMs: 2000 });
 			await fanOut(app, { sessions: 1000, processes: P1_CLIENT_PROCESSES, rate: 100, seconds: Math.ceil(MODE.warmSeconds * 3 / 4), latencyEvery: 10, drainMs: 2000 });
-			// And P7's: handshakes, subscriptions with a resume token, catch-up.
-			await warmReconnects(app, Math.ceil(MODE.warmSeconds / 4));
 			if (app === 'entangled' && runs_('p5')) {
 				log(`run ${run} ${app}: P5`);
 				result[app].p5 = await p5CatchUp();
@@ -834,12 +835,11 @@ function notes() {
   when the harness stopped waiting (P1: ${MODE.p1DrainMs / 1000} s after the last commit).
 - Server CPU: process CPU time (\`OperatingSystemMXBean\`) over the committing window.
 - Each server is warmed up first, not recorded: 100 sessions at 200 commits/s for
-  ${Math.ceil(MODE.warmSeconds / 4)} s, then 1,000 sessions at 100 commits/s for ${Math.ceil(MODE.warmSeconds * 3 / 4)} s,
-  then P7's ${P7_CYCLERS} reconnecting sessions (offered ${P7_RECONNECTS.toLocaleString('en-US')} reconnects/s) for ${Math.ceil(MODE.warmSeconds / 4)} s:
-  on 2 cores the JIT compilers still took about a third of the server's CPU during P2 after a
-  3-second warm-up, and during P7 after a warm-up without reconnects (async-profiler,
-  \`--async-profiler\`); the longer warm-up measures both servers closer to how they run after
-  some time in service.
+  ${Math.ceil(MODE.warmSeconds / 4)} s, then 1,000 sessions at 100 commits/s for ${Math.ceil(MODE.warmSeconds * 3 / 4)} s;
+  P7 has its own warm-up right before its window (below). On 2 cores the JIT compilers still took
+  about a third of the server's CPU during P2 after a 3-second warm-up, and a quarter during P7
+  after 20 s of its own (async-profiler, \`--async-profiler\`); the longer warm-ups measure both
+  servers closer to how they run after some time in service.
 - P3: one marker at 1,000 commits/s for ${MODE.p3Seconds} s to one session whose socket is read through a
   loopback proxy that reads at most 8,192 bytes/s from the server (it stops reading when it holds
   1 KB). Entanglement runs with \`entanglement.session.max-bytes-per-second=8KB\`; the baseline has no
@@ -882,7 +882,9 @@ function notes() {
   change has 10 viewers in both phases, so CPU per change should not grow with the sessions
   connected. "Committed changes/s sustained" is what the committer reached; every 10th session parses
   its bodies for latency. P6 runs in the first ${MODE.p6Runs} run(s) only (see the sizing note below).
-- P7: the server has 1,000 markers; ${P7_COMMITS} commits/s change one each (no marker changes twice
+- P7: the server has 1,000 markers. First, not recorded, ${P7_CYCLERS} reconnecting sessions cycle as
+  below for ${MODE.p7WarmSeconds} s while the committer changes these markers (P7's own warm-up:
+  handshakes, subscriptions with a resume token, catch-up over them). Then ${P7_COMMITS} commits/s change one each (no marker changes twice
   in the ${MODE.p7Seconds} s), while ${P7_STEADY} steady sessions (2 processes, all parsing) and
   ${P7_CYCLERS} reconnecting sessions (${P7_CYCLER_PROCESSES} processes) are connected. Each reconnecting
   process closes one of its connected sessions and opens it again at ${P7_RECONNECTS / P7_CYCLER_PROCESSES}/s
