@@ -173,6 +173,27 @@ describe('subscriptions', () => {
 		assert.equal(collection.synced, false, 'the other collection waits on');
 	});
 
+	test('end a live collection the server could no longer load, and only that one', async () => {
+		const connection = await connectTo();
+		const { collection, subscribe } = await markers(connection);
+		const notes = connection.subscribe('note');
+		const notesSubscribe = await server.subscribed('/entanglement/note');
+		await apply(collection, subscribe, [upsert('1', 1, { lat: 1 })], { token: 't1', synced: true });
+		await apply(notes, notesSubscribe, [], { token: 'n1', synced: true });
+		const errors = record(collection, 'error');
+		// A refusal of a SUBSCRIBE comes before anything arrives: late, it is not this one's.
+		await server.reply({ destination: '/entanglement/marker', subscription: subscribe.headers.id,
+			status: 'rejected', code: 'forbidden', message: 'No' });
+		const ended = next(collection, 'error');
+		await server.reply({ destination: '/entanglement/marker', subscription: subscribe.headers.id,
+			status: 'rejected', code: 'unavailable', message: 'Could not load marker' });
+		assert.equal((await ended).code, 'unavailable');
+		assert.deepEqual(errors.map(({ code }) => code), ['unavailable']);
+		assert.equal(collection.get('1').version, 1, 'what it held stays readable');
+		await apply(notes, notesSubscribe, [upsert('n', 1, {})], { token: 'n2' });
+		assert.equal(notes.get('n').version, 1, 'the other collection carries on');
+	});
+
 	test('keep resume token and objects in storage across a reload, for the same user only', async () => {
 		const storage = new MemoryStorage();
 		const first = await connectTo({ storage });

@@ -59,6 +59,7 @@ public class EntanglementEndpoint {
 		counters.put("bytes", metrics.bytes());
 		counters.put("writes", metrics.writes());
 		counters.put("resets", metrics.resets());
+		counters.put("failedSubscriptions", metrics.loadsFailed());
 		counters.put("policyDenials", metrics.denied());
 		counters.put("proposals", metrics.proposals());
 		ClusterState cluster = this.cluster.get();

@@ -48,6 +48,8 @@ final class EntanglementMeters implements MeterBinder {
 		counter(registry, "entanglement.writes", "Network writes made", metrics, SyncMetrics::writes);
 		counter(registry, "entanglement.resets", "Subscriptions reset because they fell too far behind", metrics,
 				SyncMetrics::resets);
+		counter(registry, "entanglement.subscriptions.failed",
+				"Subscriptions ended because their objects could not be loaded", metrics, SyncMetrics::loadsFailed);
 		counter(registry, "entanglement.policy.denials", "Policy decisions that kept a change from a session", metrics,
 				SyncMetrics::denied);
 		Gauge.builder("entanglement.sessions", this.manager, (manager) -> manager.outboxes().size())

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.entanglement.InvalidRequestException;
+import io.entanglement.SyncException;
 import io.entanglement.SyncViewer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -174,6 +175,31 @@ public final class SessionOutbox {
 			subscription.pending.clear();
 		}
 		return subscription;
+	}
+
+	/**
+	 * Remove a subscription if it is still the one under its id.
+	 * @return whether it was
+	 */
+	synchronized boolean remove(Subscription subscription) {
+		if (!this.subscriptions.remove(subscription.id, subscription)) {
+			return false;
+		}
+		subscription.closed = true;
+		subscription.pending.clear();
+		return true;
+	}
+
+	/**
+	 * Tell the client the server ended one of its subscriptions.
+	 */
+	void ended(Subscription subscription, SyncException reason) {
+		try {
+			this.transport.ended(subscription.id, subscription.type.name(), reason);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not tell session " + this.viewer.sessionId() + " its subscription ended", ex);
+		}
 	}
 
 	synchronized List<Subscription> close() {

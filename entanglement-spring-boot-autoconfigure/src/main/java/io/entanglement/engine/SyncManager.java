@@ -1,5 +1,6 @@
 package io.entanglement.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +40,7 @@ import io.entanglement.SyncPolicy;
 import io.entanglement.StoreContext;
 import io.entanglement.SyncStore;
 import io.entanglement.SyncViewer;
+import io.entanglement.UnavailableException;
 import io.entanglement.UnknownTypeException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -65,6 +67,9 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	public static final String DESTINATION_PREFIX = "/entanglement/";
 
 	private static final int MAX_FILTER_ATTRIBUTES = 8;
+
+	/** Attempts at loading a subscription before it ends: about 15 seconds of trying. */
+	static final int LOAD_ATTEMPTS = 5;
 
 	private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
@@ -130,6 +135,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	/** Evicts what the policy caches about objects; {@code null} means everything. */
 	private volatile Consumer<@Nullable List<ObjectKey>> accessInvalidation = (keys) -> {
 	};
+
+	private volatile Duration loadRetryDelay = Duration.ofSeconds(1);
 
 	/** The watermark last seen stalled below the committed sequence, or -1. */
 	private long stalledAt = -1;
@@ -1646,22 +1653,59 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	void load(Subscription subscription, @Nullable ResumeToken since, boolean reset) {
+		load(subscription, since, reset, 1);
+	}
+
+	/**
+	 * Load a subscription's snapshot or catch-up; a failure (the store unreachable, the
+	 * policy throwing) is tried again after 1, 2, 4... seconds, and after
+	 * {@link #LOAD_ATTEMPTS} attempts the subscription ends and its client is told, with
+	 * code {@code unavailable}, instead of waiting for ever.
+	 */
+	private void load(Subscription subscription, @Nullable ResumeToken since, boolean reset, int attempt) {
 		this.loadExecutor.execute(() -> {
 			try {
 				loadNow(subscription, since, reset);
 			}
 			catch (RuntimeException ex) {
-				if (this.scheduler.isShutdown()) {
-					// Shutting down: the store is closing under the load; nobody is left
-					// to
-					// receive it.
+				if (this.scheduler.isShutdown() || subscription.closed) {
+					// Shutting down (the store is closing under the load) or
+					// unsubscribed:
+					// nobody is left to receive it.
 					return;
 				}
-				logger.error("Failed to load " + subscription.type.name() + " for session "
-						+ subscription.outbox.viewer().sessionId() + "; retrying", ex);
-				this.scheduler.schedule(() -> load(subscription, since, reset), 1, TimeUnit.SECONDS);
+				String what = subscription.type.name() + " for session " + subscription.outbox.viewer().sessionId();
+				if (attempt >= LOAD_ATTEMPTS) {
+					logger.error("Failed to load " + what + " " + attempt + " times; ending the subscription", ex);
+					loadFailed(subscription);
+					return;
+				}
+				long delay = this.loadRetryDelay.toMillis() << (attempt - 1);
+				logger.error("Failed to load " + what + "; trying again in " + delay + " ms", ex);
+				this.scheduler.schedule(() -> load(subscription, since, reset, attempt + 1), delay,
+						TimeUnit.MILLISECONDS);
 			}
 		});
+	}
+
+	private void loadFailed(Subscription subscription) {
+		if (!subscription.outbox.remove(subscription)) {
+			return;
+		}
+		forget(subscription);
+		this.metrics.loadFailed();
+		subscription.outbox.ended(subscription, new UnavailableException(
+				"Could not load " + subscription.type.name() + "; the subscription has ended, subscribe again later"));
+	}
+
+	/**
+	 * How long to wait before trying a failed load of a subscription again the first time
+	 * (one second by default); each further try waits twice as long.
+	 * @param delay the first delay
+	 */
+	public void setLoadRetryDelay(Duration delay) {
+		Assert.isTrue(!delay.isNegative() && !delay.isZero(), "The retry delay must be positive");
+		this.loadRetryDelay = delay;
 	}
 
 	private void loadNow(Subscription subscription, @Nullable ResumeToken since, boolean reset) {

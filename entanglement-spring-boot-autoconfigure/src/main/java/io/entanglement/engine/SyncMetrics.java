@@ -34,10 +34,16 @@ public final class SyncMetrics {
 
 	final LongAdder resyncs = new LongAdder();
 
+	final LongAdder loadsFailed = new LongAdder();
+
 	private final Map<String, LongAdder> proposals = new ConcurrentHashMap<>();
 
 	void recordProposal(String outcome) {
 		this.proposals.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
+	}
+
+	void loadFailed() {
+		this.loadsFailed.increment();
 	}
 
 	void recordWrite(int frameCount, int changeCount, int byteCount) {
@@ -148,6 +154,14 @@ public final class SyncMetrics {
 	 */
 	public long resets() {
 		return this.resets.sum();
+	}
+
+	/**
+	 * Subscriptions ended because their objects could not be loaded.
+	 * @return the count
+	 */
+	public long loadsFailed() {
+		return this.loadsFailed.sum();
 	}
 
 }

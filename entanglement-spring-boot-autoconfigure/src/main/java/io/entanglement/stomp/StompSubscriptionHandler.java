@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,6 +13,7 @@ import io.entanglement.SyncException;
 import io.entanglement.SyncViewer;
 import io.entanglement.engine.SessionOutbox;
 import io.entanglement.engine.SessionTransport;
+import io.entanglement.engine.SyncFrame;
 import io.entanglement.engine.SyncManager;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -156,8 +158,29 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 			logger.debug("No open WebSocket session " + sessionId + "; ignoring SUBSCRIBE");
 			return null;
 		}
+		SessionTransport transport = new RepliesTransport(writer, this.replies, sessionId, user);
 		return this.outboxes.computeIfAbsent(sessionId,
-				(id) -> this.manager.open(new SyncViewer(id, user), writer, requestedBytesPerSecond));
+				(id) -> this.manager.open(new SyncViewer(id, user), transport, requestedBytesPerSecond));
+	}
+
+	/**
+	 * A session's writer that tells the client of a subscription the server ended on the
+	 * replies queue, as a refused SUBSCRIBE is.
+	 */
+	private record RepliesTransport(SessionTransport writer, StompReplies replies, String sessionId,
+			@Nullable Principal user) implements SessionTransport {
+
+		@Override
+		public void send(List<SyncFrame> frames, Runnable written) {
+			this.writer.send(frames, written);
+		}
+
+		@Override
+		public void ended(String subscriptionId, String type, SyncException reason) {
+			this.replies.destinationRefused(this.sessionId, this.user, SyncManager.DESTINATION_PREFIX + type,
+					subscriptionId, reason);
+		}
+
 	}
 
 	private void unsubscribe(MessageHeaders headers, String sessionId) {

@@ -63,6 +63,7 @@ export type ErrorCode =
 	| 'owner-unreachable'
 	| 'timeout'
 	| 'transition-broken'
+	| 'unavailable'
 	| 'closed'
 	| 'csrf'
 	| 'stomp'
@@ -239,7 +240,10 @@ export interface CollectionEvents<S> {
 		readonly reset: boolean;
 		readonly token?: string;
 	};
-	/** The server refused the subscription; nothing will arrive on it. */
+	/**
+	 * The server refused the subscription, or ended it (`unavailable`: it could not load
+	 * its objects); nothing more will arrive on it.
+	 */
 	error: EntanglementError;
 }
 

@@ -700,14 +700,19 @@ export class LiveCollection {
 	}
 
 	[REFUSED](destination, subscription, error) {
-		if (destination !== this.destination || this.#live || this.#closed) {
+		if (destination !== this.destination || this.#closed) {
 			return;
 		}
 		if (subscription !== undefined && subscription !== this.#subscriptionId) {
 			// Another subscription to the same type was refused.
 			return;
 		}
-		// Nothing is ever sent on a refused subscription.
+		// A refused SUBSCRIBE is answered before anything arrives on it; a subscription the
+		// server could not load (again, after a reset) ends even after it went live.
+		if (this.#live && error.code !== 'unavailable') {
+			return;
+		}
+		// Nothing more is sent on a refused or ended subscription.
 		this.#error = error;
 		this.#subscription = null;
 		this.#events.emit('error', error);

@@ -7,6 +7,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.entanglement.SyncException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -20,6 +22,8 @@ public final class RecordingTransport implements SessionTransport {
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
+
+	private final BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
 
 	private final boolean completeAtOnce;
 
@@ -49,6 +53,40 @@ public final class RecordingTransport implements SessionTransport {
 		if (this.completeAtOnce) {
 			written.run();
 		}
+	}
+
+	@Override
+	public void ended(String subscriptionId, String type, SyncException reason) {
+		this.ended.add(new Ended(subscriptionId, type, reason));
+	}
+
+	/**
+	 * Wait until the server ends a subscription.
+	 * @return what it said
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public Ended nextEnded() throws InterruptedException {
+		Ended next = this.ended.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(next).as("a subscription ended within %s", TIMEOUT).isNotNull();
+		return next;
+	}
+
+	/**
+	 * The subscriptions the server ended so far, without waiting.
+	 * @return what it said of each
+	 */
+	public List<Ended> endedSoFar() {
+		return List.copyOf(this.ended);
+	}
+
+	/**
+	 * The server ended a subscription.
+	 *
+	 * @param subscriptionId its id
+	 * @param type its type
+	 * @param reason why
+	 */
+	public record Ended(String subscriptionId, String type, SyncException reason) {
 	}
 
 	/**

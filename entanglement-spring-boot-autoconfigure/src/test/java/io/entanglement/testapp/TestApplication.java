@@ -30,7 +30,8 @@ public class TestApplication {
 
 	/**
 	 * Authenticated viewers see everything, except objects named {@code secret-...},
-	 * which only their owner sees.
+	 * which only their owner sees. Every decision about {@code mallory} throws, as a
+	 * policy with a bug would.
 	 */
 	@Bean
 	SyncPolicy syncPolicy() {
@@ -38,6 +39,9 @@ public class TestApplication {
 
 			@Override
 			public boolean maySee(SyncViewer viewer, SyncChange change) {
+				if ("mallory".equals(viewer.name())) {
+					throw new IllegalStateException("A policy that fails for mallory");
+				}
 				return viewer.isAuthenticated()
 						&& (!isSecret(change) || java.util.Objects.equals(viewer.name(), change.owner()));
 			}
@@ -59,7 +63,8 @@ public class TestApplication {
 		InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(
 				User.withUsername("alice").password("{noop}password").roles("USER").build(),
 				User.withUsername("bob").password("{noop}password").roles("USER").build(),
-				User.withUsername("erin").password("{noop}password").roles("USER", "STAFF").build());
+				User.withUsername("erin").password("{noop}password").roles("USER", "STAFF").build(),
+				User.withUsername("mallory").password("{noop}password").roles("USER").build());
 		// A plain UserDetailsService: the manager would upgrade the passwords to BCrypt
 		// on
 		// the first login, and every handshake would then pay for BCrypt.
