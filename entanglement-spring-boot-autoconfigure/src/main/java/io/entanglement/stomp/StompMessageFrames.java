@@ -1,8 +1,10 @@
 package io.entanglement.stomp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import io.entanglement.engine.SyncFrame;
 
@@ -35,6 +37,24 @@ final class StompMessageFrames {
 	 * @return the STOMP frames, UTF-8 encoded
 	 */
 	static byte[] encode(List<SyncFrame> frames, String sessionId, AtomicLong messageIds) {
+		return write(frames, sessionId, messageIds, FrameWriter::toByteArray);
+	}
+
+	/**
+	 * The frames as the text of one WebSocket text message, decoded straight from the
+	 * flushing thread's buffer: the container encodes the text again to write it, so the
+	 * bytes are not copied out first.
+	 * @param frames the batches
+	 * @param sessionId the session, which prefixes its message ids
+	 * @param messageIds the source of this session's message ids
+	 * @return the STOMP frames, and their size in UTF-8 bytes
+	 */
+	static Text encodeText(List<SyncFrame> frames, String sessionId, AtomicLong messageIds) {
+		return write(frames, sessionId, messageIds, FrameWriter::toText);
+	}
+
+	private static <T> T write(List<SyncFrame> frames, String sessionId, AtomicLong messageIds,
+			Function<FrameWriter, T> result) {
 		FrameWriter out = writers.get();
 		try {
 			for (SyncFrame frame : frames) {
@@ -54,13 +74,22 @@ final class StompMessageFrames {
 				out.bytes(frame.body());
 				out.ascii("\0");
 			}
-			return out.toByteArray();
+			return result.apply(out);
 		}
 		finally {
 			if (!out.reset(RETAINED_BUFFER)) {
 				writers.remove();
 			}
 		}
+	}
+
+	/**
+	 * STOMP frames as text.
+	 *
+	 * @param text the frames
+	 * @param byteLength their size in UTF-8 bytes
+	 */
+	record Text(String text, int byteLength) {
 	}
 
 	/**
@@ -129,6 +158,10 @@ final class StompMessageFrames {
 
 		byte[] toByteArray() {
 			return Arrays.copyOf(this.bytes, this.size);
+		}
+
+		Text toText() {
+			return new Text(new String(this.bytes, 0, this.size, StandardCharsets.UTF_8), this.size);
 		}
 
 		/**

@@ -96,9 +96,14 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 	 */
 	@Override
 	public void send(List<SyncFrame> frames, Runnable written) {
-		byte[] payload = StompMessageFrames.encode(frames, getId(), this.messageIds);
-		WebSocketMessage<?> message = binaryFrames() ? new BinaryMessage(payload) : new TextMessage(payload);
-		enqueue(new Outgoing(message, payload.length, written));
+		if (binaryFrames()) {
+			byte[] payload = StompMessageFrames.encode(frames, getId(), this.messageIds);
+			enqueue(new Outgoing(new BinaryMessage(payload), payload.length, written));
+		}
+		else {
+			StompMessageFrames.Text payload = StompMessageFrames.encodeText(frames, getId(), this.messageIds);
+			enqueue(new Outgoing(new TextMessage(payload.text()), payload.byteLength(), written));
+		}
 	}
 
 	private boolean binaryFrames() {

@@ -50,6 +50,19 @@ class StompMessageFramesTests {
 	}
 
 	@Test
+	void theTextOfFramesIsTheirBytesDecodedAndCountsTheirBytes() {
+		String body = "{\"changes\":[{\"name\":\"Zoë 😀\"}]}";
+		SyncFrame frame = new SyncFrame("sub:1", "/entanglement/café", "5eed.7", body.getBytes(StandardCharsets.UTF_8),
+				1);
+
+		byte[] bytes = StompMessageFrames.encode(List.of(frame), "session-ü", new AtomicLong(41));
+		StompMessageFrames.Text text = StompMessageFrames.encodeText(List.of(frame), "session-ü", new AtomicLong(41));
+
+		assertThat(text.text()).isEqualTo(new String(bytes, StandardCharsets.UTF_8));
+		assertThat(text.byteLength()).isEqualTo(bytes.length);
+	}
+
+	@Test
 	void aPayloadLargerThanTheKeptBufferIsWrittenWholeAndTheNextOneStillFits() {
 		byte[] large = new byte[200_000];
 		java.util.Arrays.fill(large, (byte) 'x');
