@@ -67,6 +67,21 @@ public interface ChangeLog {
 	long touch(Connection connection, Collection<ObjectKey> keys, Set<ObjectKey> widenedOnly) throws SQLException;
 
 	/**
+	 * The objects of a type changed or deleted after a sequence number, if the log still
+	 * holds every tombstone after it. The purge horizon is read with the entries, or
+	 * after them, so a purge in between cannot hide a deletion: a purge moves the horizon
+	 * before it removes tombstones.
+	 * @param type the type
+	 * @param afterSeq the sequence number a resume token names
+	 * @return the objects in sequence order, or {@code null} if tombstones after the
+	 * number may have been purged
+	 */
+	default @Nullable List<Entry> changesSinceIfComplete(String type, long afterSeq) {
+		List<Entry> entries = changesSince(type, afterSeq);
+		return (afterSeq >= purgedSeq()) ? entries : null;
+	}
+
+	/**
 	 * The objects of a type changed or deleted after a sequence number.
 	 * @param type the type name
 	 * @param afterSeq the exclusive lower bound

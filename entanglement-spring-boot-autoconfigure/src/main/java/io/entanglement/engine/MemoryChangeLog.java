@@ -135,17 +135,22 @@ public final class MemoryChangeLog implements ChangeLog {
 
 	@Override
 	public synchronized int purgeTombstones(Instant before) {
-		int purged = 0;
 		long horizon = this.purgedSeq;
-		for (var iterator = this.entries.values().iterator(); iterator.hasNext();) {
-			Kept logged = iterator.next();
+		for (Kept logged : this.entries.values()) {
 			if (logged.entry().deleted() && logged.at().isBefore(before)) {
 				horizon = Math.max(horizon, logged.entry().seq());
+			}
+		}
+		// The horizon moves first: a reader that finds a tombstone gone finds it moved.
+		this.purgedSeq = horizon;
+		int purged = 0;
+		for (var iterator = this.entries.values().iterator(); iterator.hasNext();) {
+			Kept logged = iterator.next();
+			if (logged.entry().deleted() && logged.entry().seq() <= horizon && logged.at().isBefore(before)) {
 				iterator.remove();
 				purged++;
 			}
 		}
-		this.purgedSeq = horizon;
 		return purged;
 	}
 

@@ -134,7 +134,7 @@ final class SyncClock {
 
 	boolean canCatchUp(ResumeToken since) {
 		long watermark = watermark();
-		return since.seq() > 0 && since.epoch().equals(epoch()) && since.seq() >= this.changeLog.purgedSeq()
+		return since.seq() > 0 && since.epoch().equals(epoch())
 				&& (since.seq() <= watermark || (this.shared && since.seq() <= this.changeLog.currentSeq()));
 	}
 

@@ -1759,7 +1759,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	private @Nullable List<EncodedChange> catchUp(Subscription subscription, long afterSeq, long fannedOut) {
 		SyncType type = subscription.type;
 		SyncViewer viewer = subscription.outbox.viewer();
-		List<ChangeLog.Entry> entries = type.clock().changeLog.changesSince(type.name(), afterSeq);
+		List<ChangeLog.Entry> entries = type.clock().changeLog.changesSinceIfComplete(type.name(), afterSeq);
+		if (entries == null) {
+			// Tombstones after the token were purged: deletions it missed cannot be told.
+			return null;
+		}
 		List<EncodedChange> changes = new ArrayList<>(entries.size());
 		List<SyncChange> current = new ArrayList<>(entries.size());
 		List<String> unknown = new ArrayList<>();

@@ -25,6 +25,7 @@ import io.entanglement.engine.ChangeLog;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -224,6 +225,26 @@ public final class JdbcChangeLog implements ChangeLog {
 			}
 		}
 		return hashes;
+	}
+
+	/**
+	 * One statement reads the entries and the purge horizon, so they come from one
+	 * snapshot, in one round trip.
+	 */
+	@Override
+	public @Nullable List<Entry> changesSinceIfComplete(String type, long afterSeq) {
+		long[] purgedSeq = { 0 };
+		List<Entry> entries = new ArrayList<>();
+		this.jdbc.query("SELECT k.purged_seq, c.object_id, c.seq, c.version, c.deleted, c.access_seq "
+				+ "FROM entanglement_clock k LEFT JOIN entanglement_change c ON c.object_type = ? AND c.seq > ? "
+				+ "WHERE k.id = 1 ORDER BY c.seq", (RowCallbackHandler) (rs) -> {
+					purgedSeq[0] = rs.getLong(1);
+					String id = rs.getString(2);
+					if (id != null) {
+						entries.add(new Entry(id, rs.getLong(3), rs.getLong(4), rs.getBoolean(5), rs.getLong(6)));
+					}
+				}, type, afterSeq);
+		return (afterSeq >= purgedSeq[0]) ? entries : null;
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.entanglement.engine;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,6 +93,20 @@ class MemoryChangeLogTests {
 		long again = record(upsert(2, "red", 1), this.byTeam);
 		assertThat(entry().deleted()).isFalse();
 		assertThat(entry().accessSeq()).isEqualTo(again);
+	}
+
+	@Test
+	void catchUpGetsNothingBelowThePurgeHorizon() {
+		record(upsert(0, "red", 1), this.byTeam);
+		long deleted = record(SyncChange.delete(new ObjectKey("cursor", "b"), 2), this.byTeam);
+		long updated = record(upsert(1, "red", 2), this.byTeam);
+		assertThat(this.log.changesSinceIfComplete("cursor", 0)).extracting(ChangeLog.Entry::id)
+			.containsExactly("b", "a");
+		assertThat(this.log.purgeTombstones(Instant.now().plusSeconds(60))).isOne();
+		assertThat(this.log.purgedSeq()).isEqualTo(deleted);
+		assertThat(this.log.changesSinceIfComplete("cursor", deleted - 1)).isNull();
+		assertThat(this.log.changesSinceIfComplete("cursor", deleted)).extracting(ChangeLog.Entry::seq)
+			.containsExactly(updated);
 	}
 
 	private long record(SyncChange change, SyncPolicy policy) {

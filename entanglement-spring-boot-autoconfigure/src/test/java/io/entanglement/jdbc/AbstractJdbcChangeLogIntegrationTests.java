@@ -3,6 +3,7 @@ package io.entanglement.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Tests for {@link JdbcChangeLog} on a real database: the number of the last change that
@@ -134,6 +136,23 @@ abstract class AbstractJdbcChangeLogIntegrationTests {
 		}
 		migrate();
 		assertThat(entry().accessSeq()).isEqualTo(7);
+	}
+
+	@Test
+	void catchUpReadsTheChangesWithThePurgeHorizonAndNothingBelowIt() throws SQLException {
+		ObjectKey gone = new ObjectKey("cursor", "b");
+		append(upsert(0, "red"), "red", true);
+		long deleted = append(SyncChange.delete(gone, 2), null, false);
+		long updated = append(upsert(1, "red"), "red", false);
+		assertThat(this.log.changesSinceIfComplete("cursor", 0)).extracting(ChangeLog.Entry::id, ChangeLog.Entry::seq)
+			.containsExactly(tuple("b", deleted), tuple("a", updated));
+		assertThat(this.log.changesSinceIfComplete("cursor", updated)).isEmpty();
+		assertThat(this.log.changesSinceIfComplete("other", 0)).isEmpty();
+
+		assertThat(this.log.purgeTombstones(Instant.now().plusSeconds(60))).isOne();
+		assertThat(this.log.changesSinceIfComplete("cursor", deleted - 1)).isNull();
+		assertThat(this.log.changesSinceIfComplete("cursor", deleted)).extracting(ChangeLog.Entry::id)
+			.containsExactly("a");
 	}
 
 	private long append(SyncChange change, @Nullable String accessState, boolean created) throws SQLException {
