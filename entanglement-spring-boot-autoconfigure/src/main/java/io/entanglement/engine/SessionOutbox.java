@@ -237,18 +237,28 @@ public final class SessionOutbox {
 		if (subscription.closed) {
 			return;
 		}
+		if (subscription.restartAfterLoad) {
+			restartLocked(subscription);
+			return;
+		}
 		subscription.merge(changes, reset, settleSeq, this.manager.settings().maxPending());
 		scheduleFlushLocked();
 	}
 
 	/**
 	 * What the client holds of a subscription can no longer be trusted: send
-	 * {@code reset} with a fresh snapshot.
+	 * {@code reset} with a fresh snapshot, now or, if a load is in progress, once it is
+	 * done (it may have read the store before the cause).
 	 */
 	synchronized void restart(Subscription subscription) {
-		if (!subscription.closed && !subscription.loading) {
-			restartLocked(subscription);
+		if (subscription.closed) {
+			return;
 		}
+		if (subscription.loading) {
+			subscription.restartAfterLoad = true;
+			return;
+		}
+		restartLocked(subscription);
 	}
 
 	/**

@@ -58,6 +58,12 @@ final class Subscription {
 	/** A snapshot or catch-up is being loaded; live changes wait in {@link #pending}. */
 	boolean loading = true;
 
+	/**
+	 * Restart once the load in progress is done: it may have read the store before what
+	 * called for the restart.
+	 */
+	boolean restartAfterLoad;
+
 	/** The next frame must carry {@code "synced":true} even if nothing is pending. */
 	boolean syncPending;
 
@@ -244,6 +250,7 @@ final class Subscription {
 			this.held.clear();
 		}
 		this.loading = true;
+		this.restartAfterLoad = false;
 		this.syncPending = false;
 		this.token = zeroToken;
 	}

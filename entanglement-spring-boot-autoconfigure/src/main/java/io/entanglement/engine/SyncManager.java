@@ -517,9 +517,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.error(
-						"Failed to queue " + current.key() + " for session " + subscription.outbox.viewer().sessionId(),
-						ex);
+				failedToOffer(subscription, current, ex);
 			}
 		}
 		TransitionService.Transition transition = this.transitions.of(current.key());
@@ -564,10 +562,20 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.error("Failed to apply an access change of " + current.key() + " for session "
-						+ subscription.outbox.viewer().sessionId(), ex);
+				failedToOffer(subscription, current, ex);
 			}
 		}
+	}
+
+	/**
+	 * A change could not be queued for a subscription (its policy threw, say): the client
+	 * would silently miss it, so it is reset with a fresh snapshot instead, which ends
+	 * the subscription with {@code unavailable} if loading keeps failing.
+	 */
+	private void failedToOffer(Subscription subscription, SyncChange change, RuntimeException ex) {
+		logger.error("Failed to queue " + change.key() + " for session " + subscription.outbox.viewer().sessionId()
+				+ "; resetting its subscription", ex);
+		subscription.outbox.restart(subscription);
 	}
 
 	/**

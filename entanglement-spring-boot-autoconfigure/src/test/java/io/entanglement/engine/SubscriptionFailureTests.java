@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import io.entanglement.ObjectKey;
 import io.entanglement.SyncChange;
@@ -17,16 +21,18 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
  * A subscription whose objects cannot be loaded (the store unreachable, a policy that
  * throws) is tried again a few times, then ends with a typed {@code unavailable} the
- * client is told of, instead of waiting for ever.
+ * client is told of, instead of waiting for ever; one a live change could not be queued
+ * for is reset rather than left without it.
  *
  * @author Entanglement
  */
-class SubscriptionLoadFailureTests {
+class SubscriptionFailureTests {
 
 	private static final Duration QUIET = Duration.ofMillis(300);
 
@@ -42,6 +48,9 @@ class SubscriptionLoadFailureTests {
 
 	/** Decisions asked of the policy about mallory. */
 	private final AtomicInteger malloryDecisions = new AtomicInteger();
+
+	/** How the policy decides for mallory; everyone else sees everything. */
+	private volatile Predicate<SyncChange> forMallory = (change) -> true;
 
 	@AfterEach
 	void shutDown() {
@@ -109,20 +118,93 @@ class SubscriptionLoadFailureTests {
 		assertThat(manager.metrics().loadsFailed()).isZero();
 	}
 
+	@Test
+	void aLiveChangeThePolicyFailsOnResetsTheSubscriptionInsteadOfLeavingItOut() throws Exception {
+		SyncManager manager = manager();
+		this.points.apply(upsert("1", 1));
+		this.points.apply(upsert("2", 1));
+		RecordingTransport mallory = RecordingTransport.fast();
+		manager.subscribe(manager.open(MALLORY, mallory), "sub-m", "point", null);
+		RecordingTransport alice = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, alice), "sub-a", "point", null);
+		assertThat(mallory.batchesUntilSynced("sub-m")).flatExtracting(Batch::ids).containsExactly("1", "2");
+		alice.batchesUntilSynced("sub-a");
+		AtomicBoolean failOnce = new AtomicBoolean(true);
+		this.forMallory = (change) -> {
+			if (change.version() == 2 && failOnce.compareAndSet(true, false)) {
+				throw new IllegalStateException("policy bug");
+			}
+			return true;
+		};
+
+		commit(manager, 1, upsert("2", 2));
+
+		assertThat(Batch.of(alice.nextWrite().frames().get(0)).ids()).containsExactly("2");
+		List<Batch> reset = mallory.batchesUntilSynced("sub-m");
+		assertThat(reset.get(0).reset()).isTrue();
+		assertThat(reset).flatExtracting(Batch::changes)
+			.extracting(Batch.Change::id, Batch.Change::version)
+			.containsExactlyInAnyOrder(tuple("1", 1L), tuple("2", 2L));
+		assertThat(mallory.endedSoFar()).isEmpty();
+	}
+
+	@Test
+	void aLiveChangeThePolicyFailsOnWhileTheSnapshotLoadsResetsOnceItIsLoaded() throws Exception {
+		SyncManager manager = manager();
+		this.points.apply(upsert("1", 1));
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean failOnce = new AtomicBoolean(true);
+		this.forMallory = (change) -> {
+			if (Thread.currentThread().getName().startsWith("entanglement-load") && loading.getCount() > 0) {
+				// The snapshot holds version 1: hold it until the commit below has fanned
+				// out.
+				loading.countDown();
+				waitFor(release);
+			}
+			if (change.version() == 2 && failOnce.compareAndSet(true, false)) {
+				throw new IllegalStateException("policy bug");
+			}
+			return true;
+		};
+		RecordingTransport mallory = RecordingTransport.fast();
+		manager.subscribe(manager.open(MALLORY, mallory), "sub-m", "point", null);
+		assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+		commit(manager, 1, upsert("1", 2));
+		await().atMost(Duration.ofSeconds(10)).until(() -> !failOnce.get());
+		release.countDown();
+
+		List<Batch> batches = mallory.batchesUntilSynced("sub-m");
+		assertThat(batches.get(0).reset()).as("the first frame resets: the stale snapshot never goes out").isTrue();
+		assertThat(batches).flatExtracting(Batch::changes)
+			.extracting(Batch.Change::id, Batch.Change::version)
+			.containsExactly(tuple("1", 2L));
+	}
+
 	/**
 	 * A manager whose policy throws for mallory's first {@code failures} decisions, as a
 	 * policy with a bug would, and lets everyone else see everything.
 	 */
 	private SyncManager manager(int failures) {
+		this.forMallory = (change) -> {
+			if (this.malloryDecisions.incrementAndGet() <= failures) {
+				throw new IllegalStateException("policy bug");
+			}
+			return true;
+		};
+		return manager();
+	}
+
+	/**
+	 * A manager whose policy decides for mallory with {@link #forMallory} and lets
+	 * everyone else see everything.
+	 */
+	private SyncManager manager() {
 		SyncPolicy policy = new SyncPolicy() {
 
 			@Override
 			public boolean maySee(SyncViewer viewer, SyncChange change) {
-				if ("mallory".equals(viewer.name())
-						&& SubscriptionLoadFailureTests.this.malloryDecisions.incrementAndGet() <= failures) {
-					throw new IllegalStateException("policy bug");
-				}
-				return true;
+				return !"mallory".equals(viewer.name()) || SubscriptionFailureTests.this.forMallory.test(change);
 			}
 
 		};
@@ -139,6 +221,15 @@ class SubscriptionLoadFailureTests {
 		this.points.apply(change);
 		this.changeLog.record(seq, change);
 		manager.committed(ticket, List.of(change));
+	}
+
+	private static void waitFor(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static SyncChange upsert(String id, long version) {
