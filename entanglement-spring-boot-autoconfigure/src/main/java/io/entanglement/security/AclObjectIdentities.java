@@ -1,8 +1,10 @@
 package io.entanglement.security;
 
 import java.io.Serializable;
+import java.util.Collection;
 import java.util.function.Function;
 
+import io.entanglement.ObjectKey;
 import io.entanglement.SyncStore;
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +45,22 @@ public final class AclObjectIdentities {
 		Object identifier = store.identifier(id);
 		return new ObjectIdentityImpl(store.domainType(),
 				(identifier instanceof Serializable serializable) ? serializable : id);
+	}
+
+	/**
+	 * The object an identity stands for.
+	 * @param objectIdentity the identity
+	 * @param types the types to look among
+	 * @return the object, or {@code null} if it is not of one of those types
+	 */
+	@Nullable ObjectKey keyOf(ObjectIdentity objectIdentity, Collection<String> types) {
+		for (String type : types) {
+			SyncStore store = this.stores.apply(type);
+			if (store != null && store.domainType().equals(objectIdentity.getType())) {
+				return new ObjectKey(type, String.valueOf(objectIdentity.getIdentifier()));
+			}
+		}
+		return null;
 	}
 
 	/**

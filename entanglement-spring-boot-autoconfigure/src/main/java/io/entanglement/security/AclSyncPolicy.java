@@ -117,6 +117,14 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 		return ORDER;
 	}
 
+	/**
+	 * The types this policy governs.
+	 * @return their names
+	 */
+	public Set<String> types() {
+		return this.types;
+	}
+
 	@Override
 	public boolean appliesTo(String type) {
 		return this.types.contains(type);

@@ -1,5 +1,8 @@
 package io.entanglement.security;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -361,11 +364,48 @@ public final class EntanglementAcl {
 		else {
 			this.accessChanges.changing(key, scope);
 		}
-		if (acl != null && this.aclService.findChildren(objectIdentity) != null) {
-			changes.inherited = true;
+		if (acl != null) {
+			inheritedBy(objectIdentity, edit.widens(), changes);
 		}
 		MutableAcl working = (acl != null) ? copy(acl) : create(objectIdentity, object);
 		edit.apply(working);
+	}
+
+	/**
+	 * Lists that inherit entries from one being changed change too: each synchronized
+	 * object among them is announced, with its access before (its list holds the parent
+	 * as it was), so its viewers gain or lose it live like those of the parent.
+	 */
+	private void inheritedBy(ObjectIdentity parent, boolean widens, Changes changes) {
+		Set<ObjectIdentity> seen = new HashSet<>();
+		Deque<ObjectIdentity> next = new ArrayDeque<>();
+		next.add(parent);
+		while (!next.isEmpty()) {
+			List<ObjectIdentity> children = this.aclService.findChildren(next.poll());
+			if (children == null) {
+				continue;
+			}
+			for (ObjectIdentity child : children) {
+				if (!seen.add(child) || child.equals(parent)) {
+					continue;
+				}
+				next.add(child);
+				changes.inherited = true;
+				ObjectKey key = this.identities.keyOf(child, this.policy.types());
+				if (key == null) {
+					continue;
+				}
+				changes.add(child);
+				MutableAcl before = read(child);
+				AccessScope scope = this.policy.accessBefore(child, (before != null) ? copy(before) : null);
+				if (widens) {
+					this.accessChanges.widening(key, scope);
+				}
+				else {
+					this.accessChanges.changing(key, scope);
+				}
+			}
+		}
 	}
 
 	private void lock(ObjectIdentity objectIdentity) {

@@ -134,6 +134,43 @@ abstract class AbstractAclIntegrationTests {
 	}
 
 	@Test
+	void grantAndRevokeOnAParentListReachTheViewersOfTheObjectsThatInheritFromItLive() throws Exception {
+		Memo folder = memo("folder", null);
+		Memo page = memo("page", null);
+		this.acl.grantUser("memo", id(folder), "erin", BasePermission.READ);
+		this.transactions.executeWithoutResult((status) -> {
+			actAs("root", "ROLE_ADMIN");
+			MutableAcl child = this.aclService.createAcl(identity(page));
+			child.setParent(this.aclService.readAclById(identity(folder)));
+			child.setEntriesInheriting(true);
+			this.aclService.updateAcl(child);
+		});
+		SecurityContextHolder.clearContext();
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
+				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
+			alice.subscribe("memo");
+			bob.subscribe("memo");
+			assertThat(viewOf(alice.untilSynced()).objects()).isEmpty();
+			assertThat(viewOf(bob.untilSynced()).objects()).isEmpty();
+
+			this.acl.grantUser("memo", id(folder), "alice", BasePermission.READ);
+			View view = new View();
+			while (view.objects().size() < 2) {
+				view.apply(alice.next());
+			}
+			assertThat(view.objects()).containsOnlyKeys(id(folder), id(page));
+			bob.assertNoBatchWithin(QUIET);
+
+			this.acl.revokeUser("memo", id(folder), "alice", BasePermission.READ);
+			while (!view.objects().isEmpty()) {
+				view.apply(alice.next());
+			}
+			bob.assertNoBatchWithin(QUIET);
+			alice.assertNoBatchWithin(Duration.ZERO);
+		}
+	}
+
+	@Test
 	void grantToAnAuthorityReachesEveryoneHoldingIt() throws Exception {
 		Memo memo = memo("staff only", null);
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
