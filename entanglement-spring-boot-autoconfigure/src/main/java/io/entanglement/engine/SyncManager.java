@@ -1013,6 +1013,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				Map<ObjectKey, SyncChange> current = currentStates(keys);
 				// Decided before the eviction: what each candidate could see.
 				Map<ObjectKey, Map<Subscription, Boolean>> could = new java.util.LinkedHashMap<>();
+				// Reset, and left to the reload: not decided after the change either.
+				Set<Subscription> undecided = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 				for (SyncChange state : current.values()) {
 					SyncType type = this.types.get(state.key().type());
 					if (type == null) {
@@ -1020,8 +1022,14 @@ public class SyncManager implements InitializingBean, DisposableBean {
 					}
 					Map<Subscription, Boolean> before = new java.util.IdentityHashMap<>();
 					for (Subscription subscription : type.candidates(new ArrayList<>(List.of(state)), null)) {
-						before.put(subscription,
-								subscription.matches(state) && this.policy.maySee(subscription.outbox.viewer(), state));
+						try {
+							before.put(subscription, subscription.matches(state)
+									&& this.policy.maySee(subscription.outbox.viewer(), state));
+						}
+						catch (RuntimeException ex) {
+							failedToOffer(subscription, state, ex);
+							undecided.add(subscription);
+						}
 					}
 					could.put(state.key(), before);
 				}
@@ -1047,23 +1055,31 @@ public class SyncManager implements InitializingBean, DisposableBean {
 					EncodedChange forget = null;
 					for (Map.Entry<Subscription, Boolean> entry : before.entrySet()) {
 						Subscription subscription = entry.getKey();
-						boolean may = subscription.matches(state)
-								&& this.policy.maySee(subscription.outbox.viewer(), state);
-						if (may && !entry.getValue()) {
-							offer(subscription, change);
+						boolean couldSee = entry.getValue();
+						if (undecided.contains(subscription)) {
+							continue;
 						}
-						else if (!may && entry.getValue()) {
-							if (forget == null) {
-								forget = this.encoder.encode(SyncChange.forget(state.key(), state.version()));
+						try {
+							boolean may = subscription.matches(state)
+									&& this.policy.maySee(subscription.outbox.viewer(), state);
+							if (may && !couldSee) {
+								offer(subscription, change);
 							}
-							offer(subscription, forget);
+							else if (!may && couldSee) {
+								if (forget == null) {
+									forget = this.encoder.encode(SyncChange.forget(state.key(), state.version()));
+								}
+								offer(subscription, forget);
+							}
+							else if (!may && formerAudience != null && subscription.matches(state)
+									&& !Collections.disjoint(formerAudience, type.keysOf(subscription))) {
+								// Named in the former audience and refused now, but not
+								// known to have been allowed: it may hold the object.
+								subscription.outbox.restart(subscription);
+							}
 						}
-						else if (!may && formerAudience != null && subscription.matches(state)
-								&& !Collections.disjoint(formerAudience, type.keysOf(subscription))) {
-							// Named in the former audience and refused now, but not known
-							// to
-							// have been allowed: it may hold the object.
-							subscription.outbox.restart(subscription);
+						catch (RuntimeException ex) {
+							failedToOffer(subscription, state, ex);
 						}
 					}
 				}
@@ -1208,13 +1224,22 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				EncodedChange change = this.encoder.encode(state);
 				type.remember(change);
 				for (Subscription subscription : type.candidates(java.util.Arrays.asList((SyncChange) null), null)) {
-					if (!subscription.matches(state)) {
-						continue;
+					try {
+						if (!subscription.matches(state)) {
+							continue;
+						}
+						if (this.policy.maySee(subscription.outbox.viewer(), state)) {
+							offer(subscription, change);
+						}
+						else if (accessChangedAfter(byId, state, from)) {
+							restart.add(subscription);
+						}
 					}
-					if (this.policy.maySee(subscription.outbox.viewer(), state)) {
-						offer(subscription, change);
-					}
-					else if (accessChangedAfter(byId, state, from)) {
+					catch (RuntimeException ex) {
+						logger.error(
+								"Failed to decide on " + state.key() + " for session "
+										+ subscription.outbox.viewer().sessionId() + "; resetting its subscription",
+								ex);
 						restart.add(subscription);
 					}
 				}

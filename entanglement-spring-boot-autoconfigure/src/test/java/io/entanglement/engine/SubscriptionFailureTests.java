@@ -181,6 +181,33 @@ class SubscriptionFailureTests {
 			.containsExactly(tuple("1", 2L));
 	}
 
+	@Test
+	void anAccessChangeOfAnotherInstanceThePolicyFailsOnResetsThatSubscriptionAndAppliesToTheOthers() throws Exception {
+		SyncManager manager = manager();
+		this.points.apply(upsert("1", 1));
+		RecordingTransport mallory = RecordingTransport.fast();
+		manager.subscribe(manager.open(MALLORY, mallory), "sub-m", "point", null);
+		RecordingTransport alice = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, alice), "sub-a", "point", null);
+		mallory.batchesUntilSynced("sub-m");
+		alice.batchesUntilSynced("sub-a");
+		AtomicBoolean failOnce = new AtomicBoolean(true);
+		this.forMallory = (change) -> {
+			if (failOnce.compareAndSet(true, false)) {
+				throw new IllegalStateException("policy bug");
+			}
+			return true;
+		};
+
+		manager.remoteAccessChanged(1, List.of(new ObjectKey("point", "1")));
+
+		List<Batch> reset = mallory.batchesUntilSynced("sub-m");
+		assertThat(reset.get(0).reset()).isTrue();
+		assertThat(reset).flatExtracting(Batch::ids).containsExactly("1");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(manager.watermark()).isEqualTo(1));
+		alice.assertNoWriteWithin(QUIET);
+	}
+
 	/**
 	 * A manager whose policy throws for mallory's first {@code failures} decisions, as a
 	 * policy with a bug would, and lets everyone else see everything.
