@@ -280,6 +280,14 @@ public final class PeerLink {
 
 		@Override
 		public void refused(SyncException reason) {
+			if ("unavailable".equals(reason.getCode()) && !PeerLink.this.stopped) {
+				// The peer could not load the objects for now: the link reconnects and
+				// resumes from the token it keeps, as after a lost connection.
+				logger.warn("Peer '" + PeerLink.this.settings.name() + "' ended the subscription to " + this.type + ": "
+						+ reason.getMessage() + "; reconnecting");
+				this.connection.close();
+				return;
+			}
 			logger.error("Peer '" + PeerLink.this.settings.name() + "' refused the subscription to " + this.type + ": "
 					+ reason.getMessage());
 		}

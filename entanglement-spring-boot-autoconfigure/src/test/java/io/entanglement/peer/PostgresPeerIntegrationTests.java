@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.messaging.simp.stomp.StompHeaders;
@@ -415,6 +416,31 @@ class PostgresPeerIntegrationTests {
 		assertThat(
 				c.jdbc().queryForObject("SELECT COUNT(*) FROM entanglement_peer_token WHERE peer = 'b'", Integer.class))
 			.isZero();
+	}
+
+	@Test
+	@Order(12)
+	void aSubscriptionThePeerEndsAsUnavailableIsResumedOnceThePeerCanLoadItAgain() throws Exception {
+		long failedBefore = a.manager().metrics().loadsFailed();
+		a.manager().setLoadRetryDelay(Duration.ofMillis(10));
+		String id;
+		try {
+			// A's policy fails for node B: the change cannot be offered to B's link, its
+			// subscription is reset, the reload fails too and the subscription ends.
+			a.context()
+				.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("failing", Map.of("node.fail.node-b", "true")));
+			id = a.waypoints().save(new Waypoint("beacon", "red", 1)).getId();
+			await().atMost(TIMEOUT).until(() -> a.manager().metrics().loadsFailed() > failedBefore);
+			assertThat(b.find(id)).isNull();
+		}
+		finally {
+			a.context().getEnvironment().getPropertySources().remove("failing");
+			a.manager().setLoadRetryDelay(Duration.ofSeconds(1));
+		}
+		// The link reconnected and resumes from its token once A can load again.
+		await().atMost(TIMEOUT).until(() -> b.find(id) != null);
 	}
 
 	private static long[] received() {

@@ -17,7 +17,9 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * One node of a multi-node test: people and the other nodes sign in with HTTP Basic, and
- * {@code node.deny.<user>=<team>,...} hides the waypoints of those teams from that user.
+ * {@code node.deny.<user>=<team>,...} hides the waypoints of those teams from that user;
+ * while {@code node.fail.<user>} is {@code true}, every decision about that user throws,
+ * as a policy with a bug would.
  */
 @SpringBootApplication
 public class PeerNodeApplication {
@@ -34,6 +36,9 @@ public class PeerNodeApplication {
 		return (viewer, change) -> {
 			if (!viewer.isAuthenticated()) {
 				return false;
+			}
+			if (environment.getProperty("node.fail." + viewer.name(), Boolean.class, false)) {
+				throw new IllegalStateException("A policy that fails for " + viewer.name());
 			}
 			List<String> denied = Arrays.asList(environment.getProperty("node.deny." + viewer.name(), "").split(","));
 			return !denied.contains(String.valueOf(change.state().get("team")));
