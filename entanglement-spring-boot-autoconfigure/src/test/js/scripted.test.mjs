@@ -173,7 +173,7 @@ describe('subscriptions', () => {
 		assert.equal(collection.synced, false, 'the other collection waits on');
 	});
 
-	test('end a live collection the server could no longer load, and only that one', async () => {
+	test('tell of a live collection the server could no longer load, keep it, and resume it', async () => {
 		const connection = await connectTo();
 		const { collection, subscribe } = await markers(connection);
 		const notes = connection.subscribe('note');
@@ -181,7 +181,7 @@ describe('subscriptions', () => {
 		await apply(collection, subscribe, [upsert('1', 1, { lat: 1 })], { token: 't1', synced: true });
 		await apply(notes, notesSubscribe, [], { token: 'n1', synced: true });
 		const errors = record(collection, 'error');
-		// A refusal of a SUBSCRIBE comes before anything arrives: late, it is not this one's.
+		// A refusal of a SUBSCRIBE comes before anything arrives on it: late, it is not this one's.
 		await server.reply({ destination: '/entanglement/marker', subscription: subscribe.headers.id,
 			status: 'rejected', code: 'forbidden', message: 'No' });
 		const ended = next(collection, 'error');
@@ -190,6 +190,15 @@ describe('subscriptions', () => {
 		assert.equal((await ended).code, 'unavailable');
 		assert.deepEqual(errors.map(({ code }) => code), ['unavailable']);
 		assert.equal(collection.get('1').version, 1, 'what it held stays readable');
+		assert.equal(collection.synced, false);
+
+		// After the longest reconnect delay it subscribes again, from its token.
+		const again = await server.subscribed('/entanglement/marker');
+		assert.equal(again.headers.id, subscribe.headers.id);
+		assert.equal(again.headers['entanglement-since'], 't1');
+		await apply(collection, again, [upsert('1', 2, { lat: 2 })], { token: 't2', synced: true });
+		assert.equal(collection.get('1').version, 2);
+		assert.equal(collection.synced, true);
 		await apply(notes, notesSubscribe, [upsert('n', 1, {})], { token: 'n2' });
 		assert.equal(notes.get('n').version, 1, 'the other collection carries on');
 	});

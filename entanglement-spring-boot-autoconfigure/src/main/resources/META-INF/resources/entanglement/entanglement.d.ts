@@ -241,8 +241,10 @@ export interface CollectionEvents<S> {
 		readonly token?: string;
 	};
 	/**
-	 * The server refused the subscription, or ended it (`unavailable`: it could not load
-	 * its objects); nothing more will arrive on it.
+	 * The server refused the subscription; nothing will arrive on it. Or, with code
+	 * `unavailable`, it could not load the objects for now: the collection keeps what it
+	 * holds and subscribes again after the longest reconnect delay (unless the connection
+	 * does not reconnect).
 	 */
 	error: EntanglementError;
 }

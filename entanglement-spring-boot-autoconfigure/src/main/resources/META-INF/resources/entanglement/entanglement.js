@@ -112,6 +112,7 @@ export class Connection {
 	#user = null;
 	#closed = false;
 	#reconnects;
+	#retryDelay;
 	#nextSubscription = 1;
 
 	constructor(url, options = {}) {
@@ -127,6 +128,7 @@ export class Connection {
 		}
 		const reconnect = reconnectDelays(options.reconnect);
 		this.#reconnects = reconnect.minDelay > 0;
+		this.#retryDelay = reconnect.maxDelay;
 		this.#client = new Client({
 			brokerURL: this.#url.href,
 			connectHeaders: { ...this.#connectHeaders },
@@ -283,6 +285,9 @@ export class Connection {
 					collection[RESUBSCRIBE](this.#client, this.#user, this.#storage);
 				}
 			},
+			// How long a collection the server could not load waits before subscribing
+			// again: the longest reconnect delay; 0 when the connection does not reconnect.
+			retryDelay: () => this.#retryDelay,
 			log: this.#log,
 		};
 	}
@@ -556,6 +561,7 @@ export class LiveCollection {
 	#error = null;
 	#waiting = [];
 	#saveTimer = null;
+	#retryTimer = null;
 
 	constructor(hooks, type, filter, subscriptionId, delta) {
 		this.#hooks = hooks;
@@ -651,6 +657,7 @@ export class LiveCollection {
 			return;
 		}
 		this.#closed = true;
+		clearTimeout(this.#retryTimer);
 		if (this.#subscription) {
 			this.#hooks.unsubscribe(this.#subscription);
 			this.#subscription = null;
@@ -707,12 +714,27 @@ export class LiveCollection {
 			// Another subscription to the same type was refused.
 			return;
 		}
-		// A refused SUBSCRIBE is answered before anything arrives on it; a subscription the
-		// server could not load (again, after a reset) ends even after it went live.
+		if (error.code === 'unavailable' && this.#hooks.retryDelay() > 0) {
+			// The server could not load the objects for now and ended the subscription, live
+			// or not: say so, keep what is held, and subscribe again (resuming from the token).
+			this.#subscription = null;
+			this.#synced = false;
+			this.#live = false;
+			this.#events.emit('error', error);
+			clearTimeout(this.#retryTimer);
+			this.#retryTimer = setTimeout(() => {
+				this.#retryTimer = null;
+				if (!this.#closed && !this.#subscription) {
+					this.#hooks.resubscribe(this);
+				}
+			}, this.#hooks.retryDelay());
+			return;
+		}
+		// A refused SUBSCRIBE is answered before anything arrives on it.
 		if (this.#live && error.code !== 'unavailable') {
 			return;
 		}
-		// Nothing more is sent on a refused or ended subscription.
+		// Nothing more is sent on a refused subscription.
 		this.#error = error;
 		this.#subscription = null;
 		this.#events.emit('error', error);
