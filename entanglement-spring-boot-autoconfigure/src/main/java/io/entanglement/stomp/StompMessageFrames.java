@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.entanglement.engine.SyncFrame;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes STOMP 1.2 MESSAGE frames around batch bodies. Only the headers are encoded per
@@ -18,6 +19,8 @@ final class StompMessageFrames {
 
 	/** The header carrying the resume token valid after the frame. */
 	static final String TOKEN_HEADER = "entanglement-token";
+
+	private static final String FINGERPRINT_SEPARATOR = String.valueOf(ViewerFingerprint.SEPARATOR);
 
 	/** A frame buffer larger than this is not kept for the next frames of its thread. */
 	private static final int RETAINED_BUFFER = 64 * 1024;
@@ -33,11 +36,14 @@ final class StompMessageFrames {
 	 * costs one allocation of its own size.
 	 * @param frames the batches
 	 * @param sessionId the session, which prefixes its message ids
+	 * @param fingerprint the session's {@link ViewerFingerprint}, written after each
+	 * token, or {@code null} for none
 	 * @param messageIds the source of this session's message ids
 	 * @return the STOMP frames, UTF-8 encoded
 	 */
-	static byte[] encode(List<SyncFrame> frames, String sessionId, AtomicLong messageIds) {
-		return write(frames, sessionId, messageIds, FrameWriter::toByteArray);
+	static byte[] encode(List<SyncFrame> frames, String sessionId, @Nullable String fingerprint,
+			AtomicLong messageIds) {
+		return write(frames, sessionId, fingerprint, messageIds, FrameWriter::toByteArray);
 	}
 
 	/**
@@ -46,15 +52,18 @@ final class StompMessageFrames {
 	 * bytes are not copied out first.
 	 * @param frames the batches
 	 * @param sessionId the session, which prefixes its message ids
+	 * @param fingerprint the session's {@link ViewerFingerprint}, written after each
+	 * token, or {@code null} for none
 	 * @param messageIds the source of this session's message ids
 	 * @return the STOMP frames, and their size in UTF-8 bytes
 	 */
-	static Text encodeText(List<SyncFrame> frames, String sessionId, AtomicLong messageIds) {
-		return write(frames, sessionId, messageIds, FrameWriter::toText);
+	static Text encodeText(List<SyncFrame> frames, String sessionId, @Nullable String fingerprint,
+			AtomicLong messageIds) {
+		return write(frames, sessionId, fingerprint, messageIds, FrameWriter::toText);
 	}
 
-	private static <T> T write(List<SyncFrame> frames, String sessionId, AtomicLong messageIds,
-			Function<FrameWriter, T> result) {
+	private static <T> T write(List<SyncFrame> frames, String sessionId, @Nullable String fingerprint,
+			AtomicLong messageIds, Function<FrameWriter, T> result) {
 		FrameWriter out = writers.get();
 		try {
 			for (SyncFrame frame : frames) {
@@ -68,6 +77,10 @@ final class StompMessageFrames {
 				out.number(messageIds.incrementAndGet());
 				out.ascii("\ncontent-type:application/json\n" + TOKEN_HEADER + ":");
 				out.escaped(frame.token());
+				if (fingerprint != null) {
+					out.ascii(FINGERPRINT_SEPARATOR);
+					out.escaped(fingerprint);
+				}
 				out.ascii("\ncontent-length:");
 				out.number(frame.bodyLength());
 				out.ascii("\n\n");

@@ -56,6 +56,8 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 
 	private volatile boolean closing;
 
+	private volatile @Nullable String fingerprint;
+
 	StompSessionWriter(WebSocketSession session, long bufferSizeLimit, boolean binaryFrames) {
 		super(session);
 		this.bufferSizeLimit = bufferSizeLimit;
@@ -97,13 +99,23 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 	@Override
 	public void send(List<SyncFrame> frames, Runnable written) {
 		if (binaryFrames()) {
-			byte[] payload = StompMessageFrames.encode(frames, getId(), this.messageIds);
+			byte[] payload = StompMessageFrames.encode(frames, getId(), this.fingerprint, this.messageIds);
 			enqueue(new Outgoing(new BinaryMessage(payload), payload.length, written));
 		}
 		else {
-			StompMessageFrames.Text payload = StompMessageFrames.encodeText(frames, getId(), this.messageIds);
+			StompMessageFrames.Text payload = StompMessageFrames.encodeText(frames, getId(), this.fingerprint,
+					this.messageIds);
 			enqueue(new Outgoing(new TextMessage(payload.text()), payload.byteLength(), written));
 		}
+	}
+
+	/**
+	 * Sign the tokens of this session's frames with its viewer's fingerprint, from its
+	 * first subscription on.
+	 * @param fingerprint the {@link ViewerFingerprint} of the session's STOMP user
+	 */
+	void fingerprint(String fingerprint) {
+		this.fingerprint = fingerprint;
 	}
 
 	private boolean binaryFrames() {

@@ -125,7 +125,8 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 				return;
 			}
 			String typeName = destination.substring(SyncManager.DESTINATION_PREFIX.length());
-			this.manager.subscribe(outbox, subscriptionId, typeName, nativeHeader(message, SINCE_HEADER),
+			String since = ViewerFingerprint.resumable(nativeHeader(message, SINCE_HEADER), ViewerFingerprint.of(user));
+			this.manager.subscribe(outbox, subscriptionId, typeName, since,
 					parseFilter(nativeHeader(message, FILTER_HEADER)), parseDelta(nativeHeader(message, DELTA_HEADER)));
 		}
 		catch (SyncException ex) {
@@ -153,11 +154,12 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 		if (outbox != null) {
 			return outbox;
 		}
-		SessionTransport writer = this.sessions.writer(sessionId);
+		StompSessionWriter writer = this.sessions.writer(sessionId);
 		if (writer == null) {
 			logger.debug("No open WebSocket session " + sessionId + "; ignoring SUBSCRIBE");
 			return null;
 		}
+		writer.fingerprint(ViewerFingerprint.of(user));
 		SessionTransport transport = new RepliesTransport(writer, this.replies, sessionId, user);
 		return this.outboxes.computeIfAbsent(sessionId,
 				(id) -> this.manager.open(new SyncViewer(id, user), transport, requestedBytesPerSecond));

@@ -31,7 +31,7 @@ class StompMessageFramesTests {
 				"{\"changes\":[]}".getBytes(StandardCharsets.UTF_8), 0);
 		AtomicLong ids = new AtomicLong(41);
 
-		byte[] payload = StompMessageFrames.encode(List.of(first, second), "session-ü", ids);
+		byte[] payload = StompMessageFrames.encode(List.of(first, second), "session-ü", null, ids);
 
 		List<Message<byte[]>> messages = new StompDecoder().decode(ByteBuffer.wrap(payload));
 		assertThat(messages).hasSize(2);
@@ -55,11 +55,14 @@ class StompMessageFramesTests {
 		SyncFrame frame = new SyncFrame("sub:1", "/entanglement/café", "5eed.7", body.getBytes(StandardCharsets.UTF_8),
 				1);
 
-		byte[] bytes = StompMessageFrames.encode(List.of(frame), "session-ü", new AtomicLong(41));
-		StompMessageFrames.Text text = StompMessageFrames.encodeText(List.of(frame), "session-ü", new AtomicLong(41));
+		byte[] bytes = StompMessageFrames.encode(List.of(frame), "session-ü", "0a1b2c3d4e5f", new AtomicLong(41));
+		StompMessageFrames.Text text = StompMessageFrames.encodeText(List.of(frame), "session-ü", "0a1b2c3d4e5f",
+				new AtomicLong(41));
 
 		assertThat(text.text()).isEqualTo(new String(bytes, StandardCharsets.UTF_8));
 		assertThat(text.byteLength()).isEqualTo(bytes.length);
+		assertThat(StompHeaderAccessor.wrap(new StompDecoder().decode(ByteBuffer.wrap(bytes)).get(0))
+			.getFirstNativeHeader(StompMessageFrames.TOKEN_HEADER)).isEqualTo("5eed.7~0a1b2c3d4e5f");
 	}
 
 	@Test
@@ -67,9 +70,9 @@ class StompMessageFramesTests {
 		byte[] large = new byte[200_000];
 		java.util.Arrays.fill(large, (byte) 'x');
 		AtomicLong ids = new AtomicLong();
-		byte[] big = StompMessageFrames.encode(List.of(new SyncFrame("s", "/d", "t", large, 1)), "session", ids);
+		byte[] big = StompMessageFrames.encode(List.of(new SyncFrame("s", "/d", "t", large, 1)), "session", null, ids);
 		byte[] small = StompMessageFrames.encode(List.of(new SyncFrame("s", "/d", "t", new byte[] { '1' }, 1)),
-				"session", ids);
+				"session", null, ids);
 
 		Message<byte[]> decoded = new StompDecoder().decode(ByteBuffer.wrap(big)).get(0);
 		assertThat(decoded.getPayload()).isEqualTo(large);

@@ -98,7 +98,7 @@ class GettingStartedIntegrationTests {
 		assertThat(live.headers().getMessageId()).matches("[0-9a-f-]{36}-[0-9]+");
 		assertThat(live.headers().getContentType()).isEqualTo(MimeTypeUtils.APPLICATION_JSON);
 		assertThat(live.headers().getContentLength()).isEqualTo(184);
-		assertThat(live.token()).matches("[0-9a-f]{16}\\.[0-9]+");
+		assertThat(live.token()).matches("[0-9a-f]{16}\\.[0-9]+~[0-9a-f]{12}");
 		assertThat(live.json(Map.of(location.getId().toString(), SHOWN_ID))).isEqualTo(expected("live-batch.json"));
 	}
 
