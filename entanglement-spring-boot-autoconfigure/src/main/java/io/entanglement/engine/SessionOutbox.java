@@ -171,8 +171,7 @@ public final class SessionOutbox {
 	synchronized @Nullable Subscription remove(String subscriptionId) {
 		Subscription subscription = this.subscriptions.remove(subscriptionId);
 		if (subscription != null) {
-			subscription.closed = true;
-			subscription.pending.clear();
+			subscription.end();
 		}
 		return subscription;
 	}
@@ -185,8 +184,7 @@ public final class SessionOutbox {
 		if (!this.subscriptions.remove(subscription.id, subscription)) {
 			return false;
 		}
-		subscription.closed = true;
-		subscription.pending.clear();
+		subscription.end();
 		return true;
 	}
 
@@ -205,10 +203,7 @@ public final class SessionOutbox {
 	synchronized List<Subscription> close() {
 		this.state = State.CLOSED;
 		List<Subscription> removed = new ArrayList<>(this.subscriptions.values());
-		removed.forEach((subscription) -> {
-			subscription.closed = true;
-			subscription.pending.clear();
-		});
+		removed.forEach(Subscription::end);
 		this.subscriptions.clear();
 		return removed;
 	}

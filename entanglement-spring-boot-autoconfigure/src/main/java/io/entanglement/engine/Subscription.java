@@ -59,6 +59,14 @@ final class Subscription {
 	boolean loading = true;
 
 	/**
+	 * End the subscription: nothing more is queued or sent on it.
+	 */
+	void end() {
+		this.closed = true;
+		this.pending.clear();
+	}
+
+	/**
 	 * Restart once the load in progress is done: it may have read the store before what
 	 * called for the restart.
 	 */

@@ -1236,11 +1236,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 						}
 					}
 					catch (RuntimeException ex) {
-						logger.error(
-								"Failed to decide on " + state.key() + " for session "
-										+ subscription.outbox.viewer().sessionId() + "; resetting its subscription",
-								ex);
-						restart.add(subscription);
+						failedToOffer(subscription, state, ex);
 					}
 				}
 			}

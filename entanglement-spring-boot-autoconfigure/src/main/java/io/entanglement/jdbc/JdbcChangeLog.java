@@ -239,9 +239,8 @@ public final class JdbcChangeLog implements ChangeLog {
 				+ "FROM entanglement_clock k LEFT JOIN entanglement_change c ON c.object_type = ? AND c.seq > ? "
 				+ "WHERE k.id = 1 ORDER BY c.seq", (RowCallbackHandler) (rs) -> {
 					purgedSeq[0] = rs.getLong(1);
-					String id = rs.getString(2);
-					if (id != null) {
-						entries.add(new Entry(id, rs.getLong(3), rs.getLong(4), rs.getBoolean(5), rs.getLong(6)));
+					if (rs.getString(2) != null) {
+						entries.add(entry(rs, 2));
 					}
 				}, type, afterSeq);
 		return (afterSeq >= purgedSeq[0]) ? entries : null;
@@ -249,11 +248,17 @@ public final class JdbcChangeLog implements ChangeLog {
 
 	@Override
 	public List<Entry> changesSince(String type, long afterSeq) {
-		return this.jdbc.query(
-				"SELECT object_id, seq, version, deleted, access_seq FROM entanglement_change "
-						+ "WHERE object_type = ? AND seq > ? ORDER BY seq",
-				(rs, row) -> new Entry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5)),
-				type, afterSeq);
+		return this.jdbc.query("SELECT object_id, seq, version, deleted, access_seq FROM entanglement_change "
+				+ "WHERE object_type = ? AND seq > ? ORDER BY seq", (rs, row) -> entry(rs, 1), type, afterSeq);
+	}
+
+	/**
+	 * The entry whose columns {@code object_id, seq, version, deleted, access_seq} start
+	 * at a column of the current row.
+	 */
+	private static Entry entry(ResultSet rs, int first) throws SQLException {
+		return new Entry(rs.getString(first), rs.getLong(first + 1), rs.getLong(first + 2), rs.getBoolean(first + 3),
+				rs.getLong(first + 4));
 	}
 
 	@Override

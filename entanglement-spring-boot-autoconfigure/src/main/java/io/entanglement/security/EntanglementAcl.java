@@ -357,13 +357,7 @@ public final class EntanglementAcl {
 		// A private copy: the one the ACL service returned may be shared through its
 		// cache, and must not show the change before it commits.
 		Acl before = (acl != null) ? copy(acl) : null;
-		AccessScope scope = this.policy.accessBefore(objectIdentity, before);
-		if (edit.widens()) {
-			this.accessChanges.widening(key, scope);
-		}
-		else {
-			this.accessChanges.changing(key, scope);
-		}
+		announce(key, this.policy.accessBefore(objectIdentity, before), edit.widens());
 		if (acl != null) {
 			inheritedBy(objectIdentity, edit.widens(), changes);
 		}
@@ -397,14 +391,17 @@ public final class EntanglementAcl {
 				}
 				changes.add(child);
 				MutableAcl before = read(child);
-				AccessScope scope = this.policy.accessBefore(child, (before != null) ? copy(before) : null);
-				if (widens) {
-					this.accessChanges.widening(key, scope);
-				}
-				else {
-					this.accessChanges.changing(key, scope);
-				}
+				announce(key, this.policy.accessBefore(child, (before != null) ? copy(before) : null), widens);
 			}
+		}
+	}
+
+	private void announce(ObjectKey key, AccessScope before, boolean widens) {
+		if (widens) {
+			this.accessChanges.widening(key, before);
+		}
+		else {
+			this.accessChanges.changing(key, before);
 		}
 	}
 

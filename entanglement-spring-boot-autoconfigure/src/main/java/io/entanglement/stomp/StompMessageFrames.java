@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.entanglement.engine.SyncFrame;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Writes STOMP 1.2 MESSAGE frames around batch bodies. Only the headers are encoded per
@@ -37,12 +36,11 @@ final class StompMessageFrames {
 	 * @param frames the batches
 	 * @param sessionId the session, which prefixes its message ids
 	 * @param fingerprint the session's {@link ViewerFingerprint}, written after each
-	 * token, or {@code null} for none
+	 * token
 	 * @param messageIds the source of this session's message ids
 	 * @return the STOMP frames, UTF-8 encoded
 	 */
-	static byte[] encode(List<SyncFrame> frames, String sessionId, @Nullable String fingerprint,
-			AtomicLong messageIds) {
+	static byte[] encode(List<SyncFrame> frames, String sessionId, String fingerprint, AtomicLong messageIds) {
 		return write(frames, sessionId, fingerprint, messageIds, FrameWriter::toByteArray);
 	}
 
@@ -53,17 +51,16 @@ final class StompMessageFrames {
 	 * @param frames the batches
 	 * @param sessionId the session, which prefixes its message ids
 	 * @param fingerprint the session's {@link ViewerFingerprint}, written after each
-	 * token, or {@code null} for none
+	 * token
 	 * @param messageIds the source of this session's message ids
 	 * @return the STOMP frames, and their size in UTF-8 bytes
 	 */
-	static Text encodeText(List<SyncFrame> frames, String sessionId, @Nullable String fingerprint,
-			AtomicLong messageIds) {
+	static Text encodeText(List<SyncFrame> frames, String sessionId, String fingerprint, AtomicLong messageIds) {
 		return write(frames, sessionId, fingerprint, messageIds, FrameWriter::toText);
 	}
 
-	private static <T> T write(List<SyncFrame> frames, String sessionId, @Nullable String fingerprint,
-			AtomicLong messageIds, Function<FrameWriter, T> result) {
+	private static <T> T write(List<SyncFrame> frames, String sessionId, String fingerprint, AtomicLong messageIds,
+			Function<FrameWriter, T> result) {
 		FrameWriter out = writers.get();
 		try {
 			for (SyncFrame frame : frames) {
@@ -77,10 +74,9 @@ final class StompMessageFrames {
 				out.number(messageIds.incrementAndGet());
 				out.ascii("\ncontent-type:application/json\n" + TOKEN_HEADER + ":");
 				out.escaped(frame.token());
-				if (fingerprint != null) {
-					out.ascii(FINGERPRINT_SEPARATOR);
-					out.escaped(fingerprint);
-				}
+				// Hex digits: nothing to escape.
+				out.ascii(FINGERPRINT_SEPARATOR);
+				out.ascii(fingerprint);
 				out.ascii("\ncontent-length:");
 				out.number(frame.bodyLength());
 				out.ascii("\n\n");

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.entanglement.engine.SessionTransport;
 import io.entanglement.engine.SyncFrame;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -33,7 +32,7 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  *
  * @author Entanglement
  */
-final class StompSessionWriter extends WebSocketSessionDecorator implements SessionTransport {
+final class StompSessionWriter extends WebSocketSessionDecorator {
 
 	private static final Log logger = LogFactory.getLog(StompSessionWriter.class);
 
@@ -55,8 +54,6 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 	private final RemoteEndpoint.@Nullable Async async;
 
 	private volatile boolean closing;
-
-	private volatile @Nullable String fingerprint;
 
 	StompSessionWriter(WebSocketSession session, long bufferSizeLimit, boolean binaryFrames) {
 		super(session);
@@ -92,30 +89,24 @@ final class StompSessionWriter extends WebSocketSessionDecorator implements Sess
 	}
 
 	/**
-	 * Frames copied from the shared encodings go out as they are in a binary message to
-	 * clients that asked for it on CONNECT; a text message makes the container encode
-	 * every recipient's copy again.
+	 * Write Entanglement's batches and report when they have left. Frames copied from the
+	 * shared encodings go out as they are in a binary message to clients that asked for
+	 * it on CONNECT; a text message makes the container encode every recipient's copy
+	 * again.
+	 * @param frames the batches
+	 * @param fingerprint the {@link ViewerFingerprint} each token is signed with
+	 * @param written called once the write completed or failed
 	 */
-	@Override
-	public void send(List<SyncFrame> frames, Runnable written) {
+	void send(List<SyncFrame> frames, String fingerprint, Runnable written) {
 		if (binaryFrames()) {
-			byte[] payload = StompMessageFrames.encode(frames, getId(), this.fingerprint, this.messageIds);
+			byte[] payload = StompMessageFrames.encode(frames, getId(), fingerprint, this.messageIds);
 			enqueue(new Outgoing(new BinaryMessage(payload), payload.length, written));
 		}
 		else {
-			StompMessageFrames.Text payload = StompMessageFrames.encodeText(frames, getId(), this.fingerprint,
+			StompMessageFrames.Text payload = StompMessageFrames.encodeText(frames, getId(), fingerprint,
 					this.messageIds);
 			enqueue(new Outgoing(new TextMessage(payload.text()), payload.byteLength(), written));
 		}
-	}
-
-	/**
-	 * Sign the tokens of this session's frames with its viewer's fingerprint, from its
-	 * first subscription on.
-	 * @param fingerprint the {@link ViewerFingerprint} of the session's STOMP user
-	 */
-	void fingerprint(String fingerprint) {
-		this.fingerprint = fingerprint;
 	}
 
 	private boolean binaryFrames() {

@@ -120,12 +120,13 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 			if (subscriptionId == null) {
 				throw new InvalidRequestException("SUBSCRIBE needs an id header");
 			}
-			SessionOutbox outbox = outbox(sessionId, user, requestedBytesPerSecond(headers));
+			String fingerprint = ViewerFingerprint.of(user);
+			SessionOutbox outbox = outbox(sessionId, user, fingerprint, requestedBytesPerSecond(headers));
 			if (outbox == null) {
 				return;
 			}
 			String typeName = destination.substring(SyncManager.DESTINATION_PREFIX.length());
-			String since = ViewerFingerprint.resumable(nativeHeader(message, SINCE_HEADER), ViewerFingerprint.of(user));
+			String since = ViewerFingerprint.resumable(nativeHeader(message, SINCE_HEADER), fingerprint);
 			this.manager.subscribe(outbox, subscriptionId, typeName, since,
 					parseFilter(nativeHeader(message, FILTER_HEADER)), parseDelta(nativeHeader(message, DELTA_HEADER)));
 		}
@@ -149,7 +150,8 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 		return (attributes != null && attributes.get(MAX_BYTES_PER_SECOND_ATTRIBUTE) instanceof Long rate) ? rate : 0;
 	}
 
-	private @Nullable SessionOutbox outbox(String sessionId, @Nullable Principal user, long requestedBytesPerSecond) {
+	private @Nullable SessionOutbox outbox(String sessionId, @Nullable Principal user, String fingerprint,
+			long requestedBytesPerSecond) {
 		SessionOutbox outbox = this.outboxes.get(sessionId);
 		if (outbox != null) {
 			return outbox;
@@ -159,22 +161,22 @@ public final class StompSubscriptionHandler extends InboundChannelHandler {
 			logger.debug("No open WebSocket session " + sessionId + "; ignoring SUBSCRIBE");
 			return null;
 		}
-		writer.fingerprint(ViewerFingerprint.of(user));
-		SessionTransport transport = new RepliesTransport(writer, this.replies, sessionId, user);
+		SessionTransport transport = new SessionChannel(writer, fingerprint, this.replies, sessionId, user);
 		return this.outboxes.computeIfAbsent(sessionId,
 				(id) -> this.manager.open(new SyncViewer(id, user), transport, requestedBytesPerSecond));
 	}
 
 	/**
-	 * A session's writer that tells the client of a subscription the server ended on the
-	 * replies queue, as a refused SUBSCRIBE is.
+	 * What the engine writes to one session through: batches go to its writer with their
+	 * tokens signed with the session's fingerprint, and a subscription the server ended
+	 * is told on the replies queue, as a refused SUBSCRIBE is.
 	 */
-	private record RepliesTransport(SessionTransport writer, StompReplies replies, String sessionId,
+	private record SessionChannel(StompSessionWriter writer, String fingerprint, StompReplies replies, String sessionId,
 			@Nullable Principal user) implements SessionTransport {
 
 		@Override
 		public void send(List<SyncFrame> frames, Runnable written) {
-			this.writer.send(frames, written);
+			this.writer.send(frames, this.fingerprint, written);
 		}
 
 		@Override

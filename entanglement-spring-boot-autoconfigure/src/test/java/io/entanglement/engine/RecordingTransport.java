@@ -8,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.entanglement.SyncException;
+import org.jspecify.annotations.Nullable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,6 +120,16 @@ public final class RecordingTransport implements SessionTransport {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Wait for a write that may or may not come.
+	 * @param wait how long to wait
+	 * @return the write, or {@code null} if none came
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public @Nullable Write nextWriteWithin(Duration wait) throws InterruptedException {
+		return this.writes.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**

@@ -261,13 +261,10 @@ abstract class AbstractAclIntegrationTests {
 			token = snapshot.get(snapshot.size() - 1).token();
 		}
 		this.acl.grantUser("memo", id(gained), "alice", BasePermission.READ);
-		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
-			alice.subscribe("memo", token);
-			List<Batch> resumed = alice.untilSynced();
-			assertThat(resumed).noneMatch(Batch::reset);
-			view.apply(resumed);
-			assertThat(view.objects()).containsOnlyKeys(id(kept), id(gained));
-		}
+		List<Batch> resumed = resumeAs("alice", token);
+		assertThat(resumed).noneMatch(Batch::reset);
+		view.apply(resumed);
+		assertThat(view.objects()).containsOnlyKeys(id(kept), id(gained));
 	}
 
 	@Test
@@ -326,23 +323,15 @@ abstract class AbstractAclIntegrationTests {
 		}
 		relabelled.setLabel("SECRET:RED");
 		this.memos.save(relabelled);
-		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
-			alice.subscribe("memo", token);
-			List<Batch> resumed = alice.untilSynced();
-			// She held it: telling her to forget it would name it to viewers that never
-			// did.
-			assertThat(resumed.get(0).reset()).isTrue();
-			assertThat(viewOf(resumed).objects()).containsOnlyKeys(id(handedOn), id(kept));
-			token = lastToken(resumed);
-		}
+		List<Batch> resumed = resumeAs("alice", token);
+		// She held it: telling her to forget it would name it to viewers that never did.
+		assertThat(resumed.get(0).reset()).isTrue();
+		assertThat(viewOf(resumed).objects()).containsOnlyKeys(id(handedOn), id(kept));
 		handedOn.setOwner("bob");
 		this.memos.save(handedOn);
-		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
-			alice.subscribe("memo", token);
-			List<Batch> resumed = alice.untilSynced();
-			assertThat(resumed.get(0).reset()).isTrue();
-			assertThat(viewOf(resumed).objects()).containsOnlyKeys(id(kept));
-		}
+		resumed = resumeAs("alice", lastToken(resumed));
+		assertThat(resumed.get(0).reset()).isTrue();
+		assertThat(viewOf(resumed).objects()).containsOnlyKeys(id(kept));
 	}
 
 	@Test
@@ -634,6 +623,17 @@ abstract class AbstractAclIntegrationTests {
 		SecurityContextHolder.getContext()
 			.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null,
 					AuthorityUtils.createAuthorityList(authorities)));
+	}
+
+	/**
+	 * Connect as a user, resume the memos from a token and take what arrives until
+	 * synced.
+	 */
+	private List<Batch> resumeAs(String user, String token) throws Exception {
+		try (StompTestClient client = StompTestClient.connect(this.port, user)) {
+			client.subscribe("memo", token);
+			return client.untilSynced();
+		}
 	}
 
 	private static View viewOf(List<Batch> batches) {

@@ -31,7 +31,7 @@ class StompMessageFramesTests {
 				"{\"changes\":[]}".getBytes(StandardCharsets.UTF_8), 0);
 		AtomicLong ids = new AtomicLong(41);
 
-		byte[] payload = StompMessageFrames.encode(List.of(first, second), "session-ü", null, ids);
+		byte[] payload = StompMessageFrames.encode(List.of(first, second), "session-ü", "0a1b2c3d4e5f", ids);
 
 		List<Message<byte[]>> messages = new StompDecoder().decode(ByteBuffer.wrap(payload));
 		assertThat(messages).hasSize(2);
@@ -40,12 +40,12 @@ class StompMessageFramesTests {
 		assertThat(headers.getDestination()).isEqualTo(destination);
 		assertThat(headers.getSubscriptionId()).isEqualTo("sub:1");
 		assertThat(headers.getMessageId()).isEqualTo("session-ü-42");
-		assertThat(headers.getFirstNativeHeader(StompMessageFrames.TOKEN_HEADER)).isEqualTo("5eed.7");
+		assertThat(headers.getFirstNativeHeader(StompMessageFrames.TOKEN_HEADER)).isEqualTo("5eed.7~0a1b2c3d4e5f");
 		assertThat(headers.getContentLength()).isEqualTo(body.getBytes(StandardCharsets.UTF_8).length);
 		assertThat(new String(messages.get(0).getPayload(), StandardCharsets.UTF_8)).isEqualTo(body);
 		StompHeaderAccessor next = StompHeaderAccessor.wrap(messages.get(1));
 		assertThat(next.getMessageId()).isEqualTo("session-ü-43");
-		assertThat(next.getFirstNativeHeader(StompMessageFrames.TOKEN_HEADER)).isEqualTo("5eed.8");
+		assertThat(next.getFirstNativeHeader(StompMessageFrames.TOKEN_HEADER)).isEqualTo("5eed.8~0a1b2c3d4e5f");
 		assertThat(new String(messages.get(1).getPayload(), StandardCharsets.UTF_8)).isEqualTo("{\"changes\":[]}");
 	}
 
@@ -70,9 +70,10 @@ class StompMessageFramesTests {
 		byte[] large = new byte[200_000];
 		java.util.Arrays.fill(large, (byte) 'x');
 		AtomicLong ids = new AtomicLong();
-		byte[] big = StompMessageFrames.encode(List.of(new SyncFrame("s", "/d", "t", large, 1)), "session", null, ids);
+		byte[] big = StompMessageFrames.encode(List.of(new SyncFrame("s", "/d", "t", large, 1)), "session",
+				"0a1b2c3d4e5f", ids);
 		byte[] small = StompMessageFrames.encode(List.of(new SyncFrame("s", "/d", "t", new byte[] { '1' }, 1)),
-				"session", null, ids);
+				"session", "0a1b2c3d4e5f", ids);
 
 		Message<byte[]> decoded = new StompDecoder().decode(ByteBuffer.wrap(big)).get(0);
 		assertThat(decoded.getPayload()).isEqualTo(large);
