@@ -79,13 +79,17 @@ public interface SyncStore {
 	}
 
 	/**
-	 * The current state of every object of the type.
+	 * The current state of every object of the type. A store that publishes its own
+	 * changes must not return a state it has not yet handed to
+	 * {@link StoreContext#publish} (for example by reading under the lock it publishes
+	 * under); a durable store's commits are numbered before they become visible.
 	 * @return one upsert per object
 	 */
 	List<SyncChange> snapshot();
 
 	/**
-	 * The current state of the given objects; ids that no longer exist are left out.
+	 * The current state of the given objects; ids that no longer exist are left out. The
+	 * same rule as for {@link #snapshot()} applies.
 	 * @param ids the object ids
 	 * @return one upsert per existing object
 	 */

@@ -1,5 +1,6 @@
 package io.entanglement.engine;
 
+import java.util.Iterator;
 import java.util.concurrent.ConcurrentSkipListSet;
 
 import org.jspecify.annotations.Nullable;
@@ -59,7 +60,12 @@ final class SyncClock {
 		if (current < 0) {
 			synchronized (this) {
 				if (this.watermark < 0) {
-					this.watermark = this.changeLog.currentSeq();
+					// A number committed but not yet fanned out still has its ticket
+					// open:
+					// the watermark starts below it, or a token would vouch for it.
+					long committed = this.changeLog.currentSeq();
+					Iterator<CommitTicket> open = this.openTickets.iterator();
+					this.watermark = open.hasNext() ? Math.min(committed, open.next().seq() - 1) : committed;
 				}
 				current = this.watermark;
 			}

@@ -436,29 +436,41 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			if (!first.done) {
 				break;
 			}
-			clock.openTickets.pollFirst();
-			if (first.changes != null) {
-				this.metrics.commits.increment();
-				List<EncodedChange> committed = first.changes;
-				if (clock == this.clock) {
-					// Before the fan-out, which may end a transition: the other instances
-					// hear of the commit before they hear that it ended the transition.
-					tellCluster(first, committed);
-				}
-				for (int i = 0; i < committed.size(); i++) {
-					if (first.scopes != null) {
-						fanOutAccess(committed.get(i), first.scopes.get(i));
-					}
-					else {
-						fanOut(committed.get(i), (first.previous != null) ? first.previous.get(i) : null, true);
-					}
-				}
-				// Only a committed number moves the watermark: a rolled-back one is
-				// reused.
-				clock.advance(first.seq());
+			try {
+				fanOut(first, clock);
+			}
+			finally {
+				// Closed only once the watermark has passed it (see SyncClock.watermark).
+				clock.openTickets.remove(first);
 			}
 		}
 		flushTouched();
+	}
+
+	/**
+	 * Fan out the changes of a committed ticket in order and move the watermark past it;
+	 * a rolled-back ticket has none, and its number is reused.
+	 */
+	private void fanOut(CommitTicket ticket, SyncClock clock) {
+		List<EncodedChange> committed = ticket.changes;
+		if (committed == null) {
+			return;
+		}
+		this.metrics.commits.increment();
+		if (clock == this.clock) {
+			// Before the fan-out, which may end a transition: the other instances hear of
+			// the commit before they hear that it ended the transition.
+			tellCluster(ticket, committed);
+		}
+		for (int i = 0; i < committed.size(); i++) {
+			if (ticket.scopes != null) {
+				fanOutAccess(committed.get(i), ticket.scopes.get(i));
+			}
+			else {
+				fanOut(committed.get(i), (ticket.previous != null) ? ticket.previous.get(i) : null, true);
+			}
+		}
+		clock.advance(ticket.seq());
 	}
 
 	/**
@@ -1744,7 +1756,6 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		SyncStore store = subscription.type.store();
 		SyncClock clock = subscription.type.clock();
 		long from = clock.watermark();
-		long settleSeq = Math.max(clock.maxAllocated, from);
 		List<EncodedChange> visible = null;
 		if (since != null && clock.canCatchUp(since)) {
 			visible = catchUp(subscription, since.seq(), from);
@@ -1759,6 +1770,9 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				}
 			}
 		}
+		// Read after the load: a commit the load saw may have been numbered after it
+		// began, and its own fan-out must not send the same version again.
+		long settleSeq = Math.max(clock.maxAllocated, from);
 		subscription.outbox.loaded(subscription, visible, reset, settleSeq);
 	}
 

@@ -250,7 +250,7 @@ public final class EphemeralStore implements SyncStore {
 	}
 
 	@Override
-	public List<SyncChange> snapshot() {
+	public synchronized List<SyncChange> snapshot() {
 		return this.objects.values()
 			.stream()
 			.map(Entry::change)
@@ -259,7 +259,7 @@ public final class EphemeralStore implements SyncStore {
 	}
 
 	@Override
-	public List<SyncChange> load(Collection<String> ids) {
+	public synchronized List<SyncChange> load(Collection<String> ids) {
 		List<SyncChange> found = new ArrayList<>(ids.size());
 		for (String id : ids) {
 			Entry entry = this.objects.get(id);

@@ -79,7 +79,7 @@ public class SettingsStore implements SyncStore {
 	// end::describe[]
 	// tag::read[]
 	@Override
-	public List<SyncChange> snapshot() {
+	public synchronized List<SyncChange> snapshot() {
 		List<SyncChange> snapshot = new ArrayList<>();
 		new TreeMap<>(this.settings).forEach((key, setting) -> {
 			if (!setting.deleted()) {
@@ -90,7 +90,7 @@ public class SettingsStore implements SyncStore {
 	}
 
 	@Override
-	public List<SyncChange> load(Collection<String> keys) {
+	public synchronized List<SyncChange> load(Collection<String> keys) {
 		List<SyncChange> found = new ArrayList<>(keys.size());
 		for (String key : keys) {
 			Setting setting = this.settings.get(key);

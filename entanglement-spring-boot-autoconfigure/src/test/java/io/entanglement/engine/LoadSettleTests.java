@@ -1,0 +1,144 @@
+package io.entanglement.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.entanglement.ObjectKey;
+import io.entanglement.StoreWrite;
+import io.entanglement.SyncChange;
+import io.entanglement.SyncPolicy;
+import io.entanglement.SyncStore;
+import io.entanglement.SyncViewer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * A commit the snapshot read sees, but whose own fan-out reaches the subscriber after the
+ * snapshot did, is sent once: the version the snapshot carried is known until the
+ * watermark has passed every number the read could have seen.
+ *
+ * @author Entanglement
+ */
+class LoadSettleTests {
+
+	private static final Duration QUIET = Duration.ofMillis(300);
+
+	private final InMemoryChangeLog changeLog = new InMemoryChangeLog();
+
+	private final InMemorySyncStore points = new InMemorySyncStore("point");
+
+	private final CountDownLatch snapshotSent = new CountDownLatch(1);
+
+	private SyncManager manager;
+
+	@AfterEach
+	void shutDown() {
+		this.snapshotSent.countDown();
+		this.manager.destroy();
+	}
+
+	@Test
+	void aCommitNumberedWhileTheSnapshotIsReadReachesTheSubscriberOnce() throws Exception {
+		// The dispatcher decides for bob only once his snapshot has been written, so the
+		// commit's fan-out comes after it.
+		SyncPolicy policy = (viewer, change) -> {
+			if (Thread.currentThread().getName().startsWith("entanglement-dispatch-")) {
+				await(this.snapshotSent);
+			}
+			return true;
+		};
+		this.manager = new SyncManager(policy, this.changeLog, new ChangeEncoder(JsonMapper.builder().build()),
+				SyncSettings.defaults());
+		this.manager.register(new CommittingWhileRead(this.points, () -> commit(1, upsert("late", 1))));
+		RecordingTransport bob = RecordingTransport.fast();
+		this.manager.subscribe(this.manager.open(new SyncViewer("session-bob", () -> "bob"), bob), "sub-1", "point",
+				null);
+
+		List<Batch> snapshot = bob.batchesUntilSynced("sub-1");
+		assertThat(snapshot).flatExtracting(Batch::changes)
+			.extracting(Batch.Change::op, Batch.Change::id, Batch.Change::version)
+			.containsExactly(tuple("upsert", "late", 1L));
+		this.snapshotSent.countDown();
+		bob.assertNoWriteWithin(QUIET);
+	}
+
+	private void commit(long seq, SyncChange change) {
+		CommitTicket ticket = this.manager.begin(seq);
+		this.points.apply(change);
+		this.changeLog.record(seq, change);
+		this.manager.committed(ticket, List.of(change));
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static SyncChange upsert(String id, long version) {
+		return SyncChange.upsert(new ObjectKey("point", id), "alice", version, Map.of("name", id + "@" + version));
+	}
+
+	/**
+	 * A store where another transaction commits, and is numbered, after a snapshot read
+	 * began but before it returned: the read sees the commit.
+	 */
+	private static final class CommittingWhileRead implements SyncStore {
+
+		private final InMemorySyncStore delegate;
+
+		private final List<Runnable> duringFirstRead;
+
+		CommittingWhileRead(InMemorySyncStore delegate, Runnable duringFirstRead) {
+			this.delegate = delegate;
+			this.duringFirstRead = new ArrayList<>(List.of(duringFirstRead));
+		}
+
+		@Override
+		public String type() {
+			return this.delegate.type();
+		}
+
+		@Override
+		public boolean durable() {
+			return this.delegate.durable();
+		}
+
+		@Override
+		public synchronized List<SyncChange> snapshot() {
+			this.duringFirstRead.forEach(Runnable::run);
+			this.duringFirstRead.clear();
+			return this.delegate.snapshot();
+		}
+
+		@Override
+		public List<SyncChange> load(Collection<String> ids) {
+			return this.delegate.load(ids);
+		}
+
+		@Override
+		public Set<String> attributes() {
+			return this.delegate.attributes();
+		}
+
+		@Override
+		public SyncChange apply(StoreWrite write) {
+			return this.delegate.apply(write);
+		}
+
+	}
+
+}
