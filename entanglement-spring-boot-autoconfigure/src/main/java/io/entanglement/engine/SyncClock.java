@@ -60,9 +60,8 @@ final class SyncClock {
 		if (current < 0) {
 			synchronized (this) {
 				if (this.watermark < 0) {
-					// A number committed but not yet fanned out still has its ticket
-					// open:
-					// the watermark starts below it, or a token would vouch for it.
+					// A commit not yet fanned out still has its ticket open: start
+					// below it, or a token would vouch for it.
 					long committed = this.changeLog.currentSeq();
 					Iterator<CommitTicket> open = this.openTickets.iterator();
 					this.watermark = open.hasNext() ? Math.min(committed, open.next().seq() - 1) : committed;

@@ -437,7 +437,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				break;
 			}
 			try {
-				fanOut(first, clock);
+				fanOutCommitted(first, clock);
 			}
 			finally {
 				// Closed only once the watermark has passed it (see SyncClock.watermark).
@@ -451,7 +451,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * Fan out the changes of a committed ticket in order and move the watermark past it;
 	 * a rolled-back ticket has none, and its number is reused.
 	 */
-	private void fanOut(CommitTicket ticket, SyncClock clock) {
+	private void fanOutCommitted(CommitTicket ticket, SyncClock clock) {
 		List<EncodedChange> committed = ticket.changes;
 		if (committed == null) {
 			return;
@@ -1711,8 +1711,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			catch (RuntimeException ex) {
 				if (this.scheduler.isShutdown() || subscription.closed) {
 					// Shutting down (the store is closing under the load) or
-					// unsubscribed:
-					// nobody is left to receive it.
+					// unsubscribed: nobody is left to receive it.
 					return;
 				}
 				String what = subscription.type.name() + " for session " + subscription.outbox.viewer().sessionId();

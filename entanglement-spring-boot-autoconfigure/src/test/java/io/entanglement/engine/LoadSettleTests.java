@@ -4,12 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import io.entanglement.ObjectKey;
 import io.entanglement.StoreWrite;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncPolicy;
@@ -19,8 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.entanglement.engine.Points.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A commit the snapshot read sees, but whose own fan-out reaches the subscriber after the
@@ -53,13 +52,14 @@ class LoadSettleTests {
 		// commit's fan-out comes after it.
 		SyncPolicy policy = (viewer, change) -> {
 			if (Thread.currentThread().getName().startsWith("entanglement-dispatch-")) {
-				await(this.snapshotSent);
+				await().atMost(Duration.ofSeconds(10)).until(() -> this.snapshotSent.getCount() == 0);
 			}
 			return true;
 		};
 		this.manager = new SyncManager(policy, this.changeLog, new ChangeEncoder(JsonMapper.builder().build()),
 				SyncSettings.defaults());
-		this.manager.register(new CommittingWhileRead(this.points, () -> commit(1, upsert("late", 1))));
+		this.manager.register(new CommittingWhileRead(this.points,
+				() -> Points.commit(this.manager, this.points, this.changeLog, 1, upsert("late", 1))));
 		RecordingTransport bob = RecordingTransport.fast();
 		this.manager.subscribe(this.manager.open(new SyncViewer("session-bob", () -> "bob"), bob), "sub-1", "point",
 				null);
@@ -70,26 +70,6 @@ class LoadSettleTests {
 			.containsExactly(tuple("upsert", "late", 1L));
 		this.snapshotSent.countDown();
 		bob.assertNoWriteWithin(QUIET);
-	}
-
-	private void commit(long seq, SyncChange change) {
-		CommitTicket ticket = this.manager.begin(seq);
-		this.points.apply(change);
-		this.changeLog.record(seq, change);
-		this.manager.committed(ticket, List.of(change));
-	}
-
-	private static void await(CountDownLatch latch) {
-		try {
-			latch.await(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static SyncChange upsert(String id, long version) {
-		return SyncChange.upsert(new ObjectKey("point", id), "alice", version, Map.of("name", id + "@" + version));
 	}
 
 	/**

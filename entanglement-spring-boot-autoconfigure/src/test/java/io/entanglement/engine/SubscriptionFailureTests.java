@@ -3,7 +3,6 @@ package io.entanglement.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.entanglement.engine.Points.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -80,7 +80,7 @@ class SubscriptionFailureTests {
 
 		// The other side: alice's subscription is whole and live; mallory gets nothing.
 		assertThat(alice.batchesUntilSynced("sub-a")).flatExtracting(Batch::ids).containsExactly("1");
-		commit(manager, 1, upsert("1", 2));
+		Points.commit(manager, this.points, this.changeLog, 1, upsert("1", 2));
 		assertThat(Batch.of(alice.nextWrite().frames().get(0)).ids()).containsExactly("1");
 		mallory.assertNoWriteWithin(QUIET);
 		assertThat(mallory.endedSoFar()).isEmpty();
@@ -98,7 +98,7 @@ class SubscriptionFailureTests {
 		assertThat(snapshot).flatExtracting(Batch::ids).containsExactlyInAnyOrder("1", "2");
 		assertThat(mallory.endedSoFar()).isEmpty();
 		assertThat(manager.metrics().loadsFailed()).isZero();
-		commit(manager, 1, upsert("2", 2));
+		Points.commit(manager, this.points, this.changeLog, 1, upsert("2", 2));
 		assertThat(Batch.of(mallory.nextWrite().frames().get(0)).ids()).containsExactly("2");
 	}
 
@@ -139,7 +139,7 @@ class SubscriptionFailureTests {
 			return true;
 		};
 
-		commit(manager, 1, upsert("2", 2));
+		Points.commit(manager, this.points, this.changeLog, 1, upsert("2", 2));
 
 		assertThat(Batch.of(alice.nextWrite().frames().get(0)).ids()).containsExactly("2");
 		List<Batch> reset = mallory.batchesUntilSynced("sub-m");
@@ -172,7 +172,7 @@ class SubscriptionFailureTests {
 		RecordingTransport mallory = RecordingTransport.fast();
 		manager.subscribe(manager.open(MALLORY, mallory), "sub-m", "point", null);
 		assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
-		commit(manager, 1, upsert("1", 2));
+		Points.commit(manager, this.points, this.changeLog, 1, upsert("1", 2));
 		await().atMost(Duration.ofSeconds(10)).until(() -> !failOnce.get());
 		release.countDown();
 
@@ -245,13 +245,6 @@ class SubscriptionFailureTests {
 		return manager;
 	}
 
-	private void commit(SyncManager manager, long seq, SyncChange change) {
-		CommitTicket ticket = manager.begin(seq);
-		this.points.apply(change);
-		this.changeLog.record(seq, change);
-		manager.committed(ticket, List.of(change));
-	}
-
 	private static void waitFor(CountDownLatch latch) {
 		try {
 			latch.await(10, TimeUnit.SECONDS);
@@ -259,10 +252,6 @@ class SubscriptionFailureTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	private static SyncChange upsert(String id, long version) {
-		return SyncChange.upsert(new ObjectKey("point", id), "alice", version, Map.of("name", id + "@" + version));
 	}
 
 }

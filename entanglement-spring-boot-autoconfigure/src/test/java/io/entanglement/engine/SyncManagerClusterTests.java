@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.entanglement.engine.Points.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -58,8 +59,8 @@ class SyncManagerClusterTests {
 		assertThat(Batch.of(transport.nextWrite().frames().get(0)).ids()).containsExactly("1", "2");
 
 		// A takes number 1, B number 2; A's notice is still on its way.
-		commit(a, 1, upsert("1", 2));
-		commit(b, 2, upsert("2", 2));
+		Points.commit(a, this.points, this.changeLog, 1, upsert("1", 2));
+		Points.commit(b, this.points, this.changeLog, 2, upsert("2", 2));
 		Batch fromB = Batch.of(transport.nextWrite().frames().get(0));
 		assertThat(fromB.ids()).containsExactly("2");
 		assertThat(fromB.token()).isEqualTo(InMemoryChangeLog.EPOCH + ".0");
@@ -84,7 +85,7 @@ class SyncManagerClusterTests {
 		transport.nextWrite();
 
 		// A's notice is lost (the broker was away): B reads the change log.
-		commit(a, 1, upsert("1", 2));
+		Points.commit(a, this.points, this.changeLog, 1, upsert("1", 2));
 		Batch filled = Batch.of(transport.nextWrite().frames().get(0));
 		assertThat(filled.changes()).singleElement().satisfies((change) -> {
 			assertThat(change.id()).isEqualTo("1");
@@ -101,17 +102,6 @@ class SyncManagerClusterTests {
 		manager.register(this.points);
 		manager.cluster(instanceId, notices, resyncInterval);
 		return manager;
-	}
-
-	private void commit(SyncManager manager, long seq, SyncChange change) {
-		CommitTicket ticket = manager.begin(seq);
-		this.points.apply(change);
-		this.changeLog.record(seq, change);
-		manager.committed(ticket, List.of(change));
-	}
-
-	private static SyncChange upsert(String id, long version) {
-		return SyncChange.upsert(new ObjectKey("point", id), "alice", version, Map.of("name", id + "@" + version));
 	}
 
 	private record Notice(long seq, List<SyncChange> changes, @Nullable List<@Nullable SyncChange> previous) {

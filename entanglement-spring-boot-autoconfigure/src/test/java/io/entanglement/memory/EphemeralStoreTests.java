@@ -2,10 +2,12 @@ package io.entanglement.memory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.entanglement.AccessScope;
 import io.entanglement.ForbiddenException;
@@ -29,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link EphemeralStore} on a real {@link SyncManager}.
@@ -181,34 +184,48 @@ class EphemeralStoreTests {
 		// A snapshot taken while an object is being put either misses that version (its
 		// fan-out brings it) or sees it numbered (the fan-out is then known to repeat
 		// it).
+		AtomicInteger puts = new AtomicInteger();
 		Thread writer = new Thread(() -> {
 			for (int i = 0; i < 1_000_000 && !Thread.currentThread().isInterrupted(); i++) {
 				cursors.put("c" + (i % 50), "alice", Map.of("x", i));
+				puts.incrementAndGet();
 			}
 		});
 		List<RecordingTransport> subscribers = new ArrayList<>();
 		writer.start();
 		try {
-			for (int i = 0; i < 150; i++) {
+			for (int i = 0; i < 300; i++) {
 				RecordingTransport subscriber = RecordingTransport.fast();
 				manager.subscribe(manager.open(viewer("bob-" + i), subscriber), "sub-1", "cursor", null);
 				subscribers.add(subscriber);
-				Thread.sleep(2);
+				// Each subscriber joins after a few more puts than the one before.
+				int before = puts.get();
+				await().pollDelay(Duration.ZERO)
+					.pollInterval(Duration.ofMillis(1))
+					.until(() -> puts.get() >= before + 5);
 			}
 		}
 		finally {
 			writer.interrupt();
 			writer.join();
 		}
-		Thread.sleep(LEAK_WINDOW.toMillis());
+		Set<String> last = new HashSet<>();
+		for (int i = 0; i < 50; i++) {
+			last.add("c" + i + "@" + Objects.requireNonNull(cursors.get("c" + i)).version());
+		}
 		for (RecordingTransport subscriber : subscribers) {
-			List<String> received = subscriber.drainWrites()
-				.stream()
-				.flatMap((write) -> write.batches().stream())
-				.flatMap((batch) -> batch.changes().stream())
-				.map((change) -> change.id() + "@" + change.version())
-				.toList();
-			assertThat(received).isNotEmpty().doesNotHaveDuplicates();
+			// Fanned out in commit order: once the last versions are in, nothing older
+			// can follow.
+			List<String> received = new ArrayList<>();
+			await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> {
+				subscriber.drainWrites()
+					.stream()
+					.flatMap((write) -> write.batches().stream())
+					.flatMap((batch) -> batch.changes().stream())
+					.forEach((change) -> received.add(change.id() + "@" + change.version()));
+				return received.containsAll(last);
+			});
+			assertThat(received).doesNotHaveDuplicates();
 		}
 	}
 

@@ -93,10 +93,8 @@ abstract class AbstractAclIntegrationTests {
 		Memo nodes = memo("the node's", null);
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
 				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
-			alice.subscribe("memo");
-			bob.subscribe("memo");
-			assertThat(viewOf(alice.untilSynced()).objects()).containsOnlyKeys(id(mine));
-			assertThat(viewOf(bob.untilSynced()).objects()).isEmpty();
+			assertThat(memos(alice)).containsOnlyKeys(id(mine));
+			assertThat(memos(bob)).isEmpty();
 			mine.setTitle("still mine");
 			this.memos.save(mine);
 			nodes.setTitle("still the node's");
@@ -113,10 +111,8 @@ abstract class AbstractAclIntegrationTests {
 		Memo memo = memo("plan", null);
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
 				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
-			alice.subscribe("memo");
-			bob.subscribe("memo");
-			assertThat(viewOf(alice.untilSynced()).objects()).isEmpty();
-			assertThat(viewOf(bob.untilSynced()).objects()).isEmpty();
+			assertThat(memos(alice)).isEmpty();
+			assertThat(memos(bob)).isEmpty();
 
 			this.acl.grantUser("memo", id(memo), "alice", BasePermission.READ);
 			assertThat(alice.next().changes()).singleElement().satisfies((change) -> {
@@ -148,10 +144,8 @@ abstract class AbstractAclIntegrationTests {
 		SecurityContextHolder.clearContext();
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
 				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
-			alice.subscribe("memo");
-			bob.subscribe("memo");
-			assertThat(viewOf(alice.untilSynced()).objects()).isEmpty();
-			assertThat(viewOf(bob.untilSynced()).objects()).isEmpty();
+			assertThat(memos(alice)).isEmpty();
+			assertThat(memos(bob)).isEmpty();
 
 			this.acl.grantUser("memo", id(folder), "alice", BasePermission.READ);
 			View view = new View();
@@ -194,10 +188,8 @@ abstract class AbstractAclIntegrationTests {
 		this.acl.grantUser("memo", id, "bob", BasePermission.READ);
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
 				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
-			alice.subscribe("memo");
-			bob.subscribe("memo");
-			assertThat(viewOf(alice.untilSynced()).objects()).containsOnlyKeys(id);
-			assertThat(viewOf(bob.untilSynced()).objects()).containsOnlyKeys(id);
+			assertThat(memos(alice)).containsOnlyKeys(id);
+			assertThat(memos(bob)).containsOnlyKeys(id);
 
 			this.acl.revokeUser("memo", id, "bob", BasePermission.READ);
 			assertThat(bob.next().changes()).singleElement().satisfies((change) -> {
@@ -445,8 +437,7 @@ abstract class AbstractAclIntegrationTests {
 			bob.assertNoBatchWithin(QUIET);
 		}
 		try (StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
-			bob.subscribe("memo");
-			assertThat(viewOf(bob.untilSynced()).objects()).isEmpty();
+			assertThat(memos(bob)).isEmpty();
 		}
 	}
 
@@ -456,10 +447,8 @@ abstract class AbstractAclIntegrationTests {
 		this.acl.grantUser("memo", id(memo), "bob", BasePermission.READ);
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
 				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
-			alice.subscribe("memo");
-			bob.subscribe("memo");
-			assertThat(viewOf(alice.untilSynced()).objects()).containsOnlyKeys(id(memo));
-			assertThat(viewOf(bob.untilSynced()).objects()).containsOnlyKeys(id(memo));
+			assertThat(memos(alice)).containsOnlyKeys(id(memo));
+			assertThat(memos(bob)).containsOnlyKeys(id(memo));
 			this.acl.delete("memo", id(memo));
 			assertThat(bob.next().changes().get(0).get("op").asString()).isEqualTo("forget");
 			alice.assertNoBatchWithin(QUIET);
@@ -634,6 +623,15 @@ abstract class AbstractAclIntegrationTests {
 			client.subscribe("memo", token);
 			return client.untilSynced();
 		}
+	}
+
+	/**
+	 * Subscribe a client to the memos and wait for its snapshot.
+	 * @return the memos it holds once synced, by id
+	 */
+	private static Map<String, JsonNode> memos(StompTestClient client) throws Exception {
+		client.subscribe("memo");
+		return viewOf(client.untilSynced()).objects();
 	}
 
 	private static View viewOf(List<Batch> batches) {
