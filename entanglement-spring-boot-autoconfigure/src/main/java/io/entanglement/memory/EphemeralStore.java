@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -250,12 +251,18 @@ public final class EphemeralStore implements SyncStore {
 	}
 
 	@Override
-	public synchronized List<SyncChange> snapshot() {
-		return this.objects.values()
-			.stream()
-			.map(Entry::change)
-			.sorted(Comparator.comparing((SyncChange change) -> change.key().id()))
-			.toList();
+	public List<SyncChange> snapshot() {
+		List<SyncChange> snapshot;
+		// Copied under the lock that orders puts and their publishing; sorted outside it,
+		// so puts do not wait for the sort.
+		synchronized (this) {
+			snapshot = new ArrayList<>(this.objects.size());
+			for (Entry entry : this.objects.values()) {
+				snapshot.add(entry.change);
+			}
+		}
+		snapshot.sort(Comparator.comparing((SyncChange change) -> change.key().id()));
+		return Collections.unmodifiableList(snapshot);
 	}
 
 	@Override
