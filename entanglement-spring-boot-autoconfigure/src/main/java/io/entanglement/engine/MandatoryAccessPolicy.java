@@ -48,8 +48,7 @@ public final class MandatoryAccessPolicy implements SyncPolicy {
 		if (change.op() == SyncChange.Op.DELETE && change.state().isEmpty()
 				&& this.labelAttributes.apply(change.key().type()) != null) {
 			// A deletion known only by its id (catch-up from a tombstone) carries no
-			// label
-			// to check: nobody is told, and a subscriber catching up is reset instead.
+			// label to check: nobody is told, and a subscriber catching up is reset.
 			return false;
 		}
 		return this.mac.dominates(viewer, label(change)) && this.delegate.maySee(viewer, change);

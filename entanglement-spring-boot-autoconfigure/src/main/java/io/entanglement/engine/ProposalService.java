@@ -284,8 +284,7 @@ final class ProposalService {
 				timeout.cancel(false);
 				if (transition != null) {
 					// Here the transition ends with the owner's answer; upstream, the
-					// commit
-					// ends it.
+					// commit ends it.
 					this.transitions.ended(transition, (upstream != null && upstream.isAccepted())
 							? TransitionService.Reason.COMMITTED : TransitionService.Reason.REJECTED);
 				}

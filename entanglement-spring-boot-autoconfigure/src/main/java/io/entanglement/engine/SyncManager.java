@@ -972,8 +972,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 					if (state != null) {
 						SyncChange before = (previous != null) ? previous.get(i) : null;
 						// Encoded with the state before, as a local commit is: a session
-						// that
-						// holds that version takes a patch whichever instance committed.
+						// that holds that version takes a patch whichever instance
+						// committed.
 						fanOut(this.encoder.encode(state, before), before, false);
 					}
 				}

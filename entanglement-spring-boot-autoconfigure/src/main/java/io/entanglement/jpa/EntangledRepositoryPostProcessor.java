@@ -88,8 +88,7 @@ public final class EntangledRepositoryPostProcessor implements BeanPostProcessor
 		listeners.appendListeners(EventType.POST_UPDATE, lazy);
 		listeners.appendListeners(EventType.POST_DELETE, lazy);
 		// Before Hibernate merges or removes an entity: writing a mirrored object fails
-		// at
-		// the call that writes it, not later at the commit.
+		// at the call that writes it, not later at the commit.
 		listeners.prependListeners(EventType.MERGE, lazy);
 		listeners.prependListeners(EventType.DELETE, lazy);
 		this.types.entityManagerFactory(emf);

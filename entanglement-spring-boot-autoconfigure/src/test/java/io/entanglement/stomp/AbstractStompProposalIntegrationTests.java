@@ -121,8 +121,7 @@ abstract class AbstractStompProposalIntegrationTests {
 			alice.propose("marker", "{\"requestId\":\"deep\",\"state\":" + "[".repeat(100) + "]".repeat(100) + "}");
 			assertThat(alice.nextReply().get("code").asString()).isEqualTo("invalid");
 			// Larger than the container's inbound buffer, smaller than the STOMP limit:
-			// it
-			// arrives in parts and is decided like any other.
+			// it arrives in parts and is decided like any other.
 			alice.propose("marker",
 					Map.of("requestId", "large", "id", id, "state", Map.of("lat", 3), "padding", "x".repeat(40_000)));
 			assertThat(alice.nextReply().get("code").asString()).isEqualTo("invalid");

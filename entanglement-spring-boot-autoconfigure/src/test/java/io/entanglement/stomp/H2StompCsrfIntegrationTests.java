@@ -66,8 +66,7 @@ class H2StompCsrfIntegrationTests {
 			assertThat(alice.untilSynced()).isNotEmpty();
 		}
 		// The server answers a CONNECT without a valid token with an ERROR frame: the
-		// session is
-		// never CONNECTED, so it can neither subscribe nor send.
+		// session is never CONNECTED, so it can neither subscribe nor send.
 		assertThatException().isThrownBy(() -> StompTestClient.connectWithCookie(this.port, cookie, Map.of(), REFUSED))
 			.isInstanceOfAny(ExecutionException.class, TimeoutException.class);
 		assertThatException()

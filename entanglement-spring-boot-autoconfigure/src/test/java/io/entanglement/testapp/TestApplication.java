@@ -66,8 +66,7 @@ public class TestApplication {
 				User.withUsername("erin").password("{noop}password").roles("USER", "STAFF").build(),
 				User.withUsername("mallory").password("{noop}password").roles("USER").build());
 		// A plain UserDetailsService: the manager would upgrade the passwords to BCrypt
-		// on
-		// the first login, and every handshake would then pay for BCrypt.
+		// on the first login, and every handshake would then pay for BCrypt.
 		return users::loadUserByUsername;
 	}
 

@@ -183,8 +183,7 @@ class EphemeralObjectsIntegrationTests {
 		assertThat(current).isEqualTo(published);
 		assertThat(removed).isTrue();
 		// Put and removed at once, the object may coalesce into its delete: the
-		// subscriber
-		// ends up with nothing, at the delete's version.
+		// subscriber ends up with nothing, at the delete's version.
 		List<JsonNode> changes = bob.changesOf("maintenance", (change) -> change.get("op").asString().equals("delete"));
 		assertThat(changes).extracting((change) -> change.get("op").asString() + " " + change.get("version"))
 			.endsWith("delete 1");
