@@ -126,7 +126,8 @@ public interface ChangeLog {
 	 *
 	 * @param change the change
 	 * @param accessState what the policy decides on in the object's new state (see
-	 * {@link SyncPolicy#accessState}), {@code null} if unknown or for a deletion
+	 * {@link SyncPolicy#accessState}), for a deletion in its last state; {@code null} if
+	 * unknown
 	 * @param created whether the transaction created the object: nobody could see it
 	 * before
 	 */

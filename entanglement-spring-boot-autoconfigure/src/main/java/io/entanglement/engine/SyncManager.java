@@ -298,8 +298,23 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return the change with what the policy decides on in its new state
 	 */
 	public ChangeLog.Logged logged(SyncChange change, boolean created) {
+		return logged(change, null, created);
+	}
+
+	/**
+	 * A change as a committing transaction records it in the change log.
+	 * @param change the change
+	 * @param previous the object's state before the transaction, {@code null} if unknown
+	 * or new: a deletion that leaves its access state as it was does not change who saw
+	 * the object
+	 * @param created whether the transaction created the object
+	 * @return the change with what the policy decides on in its new state
+	 */
+	public ChangeLog.Logged logged(SyncChange change, @Nullable SyncChange previous, boolean created) {
 		boolean deleted = change.op() == SyncChange.Op.DELETE;
-		return new ChangeLog.Logged(change, deleted ? null : this.policy.accessState(change), created && !deleted);
+		SyncChange decidedOn = deleted ? previous : change;
+		return new ChangeLog.Logged(change, (decidedOn != null) ? this.policy.accessState(decidedOn) : null,
+				created && !deleted);
 	}
 
 	/**
@@ -502,6 +517,9 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		type.changing();
 		type.remember(change, inOrder);
 		boolean deleted = current.op() == SyncChange.Op.DELETE;
+		if (deleted && previous != null) {
+			type.rememberDeleted(current, previous);
+		}
 		List<@Nullable SyncChange> states = new ArrayList<>(2);
 		states.add(deleted ? null : current);
 		states.add(previous);
@@ -1811,9 +1829,20 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		List<String> unknown = new ArrayList<>();
 		for (ChangeLog.Entry entry : entries) {
 			if (entry.deleted()) {
-				// Known by its id alone: who could see it, then or since, cannot be told
-				// from its last state, as access may have changed after the deletion.
 				SyncChange delete = SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version());
+				SyncChange last = type.lastStateBeforeDeletion(entry.id(), entry.version());
+				if (last != null && !entry.accessChangedAfter(afterSeq)) {
+					// Seen by the same viewers from the token to its deletion, and no
+					// access
+					// change since: the viewer held it if it may see its last state.
+					if (this.policy.maySee(viewer, last)) {
+						changes.add(this.encoder.encode(delete));
+					}
+					continue;
+				}
+				// Otherwise known by its id alone: who could see it, then or since,
+				// cannot
+				// be told from its last state, as access may have changed.
 				if (!this.policy.maySee(viewer, delete)) {
 					return null;
 				}

@@ -9,11 +9,14 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.entanglement.AccessScope;
@@ -67,6 +70,17 @@ final class SyncType {
 
 	/** Set while one thread trims {@link #latest}; the others go on. */
 	private final AtomicBoolean trimming = new AtomicBoolean();
+
+	/**
+	 * The last state of objects deleted here, by the version of their deletion, so
+	 * catch-up decides who hears of a deletion as fan-out did: on what the object was.
+	 * The oldest go once there are more than {@link #keptAtMost}.
+	 */
+	private final Map<String, Deleted> deleted = new ConcurrentHashMap<>();
+
+	private final Queue<Map.Entry<String, Deleted>> deletedOrder = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger deletedQueued = new AtomicInteger();
 
 	/** How many changes of this type have been fanned out. */
 	private final AtomicLong fannedOut = new AtomicLong();
@@ -357,6 +371,7 @@ final class SyncType {
 			this.latest.remove(change.id());
 			return;
 		}
+		this.deleted.remove(change.id());
 		// A state read from the store may be newer than what has been fanned out: its
 		// older versions are still to come, and isStale needs it until they have.
 		long settledAt = inOrder ? 0 : Math.max(this.clock.maxAllocated, this.clock.watermark());
@@ -395,6 +410,43 @@ final class SyncType {
 		finally {
 			this.trimming.set(false);
 		}
+	}
+
+	/**
+	 * Keep the last state of an object its deletion was fanned out with.
+	 * @param delete the deletion
+	 * @param last the object's state before it
+	 */
+	void rememberDeleted(SyncChange delete, SyncChange last) {
+		Map.Entry<String, Deleted> kept = Map.entry(delete.key().id(), new Deleted(delete.version(), last));
+		this.deleted.merge(kept.getKey(), kept.getValue(),
+				(old, next) -> (next.version() > old.version()) ? next : old);
+		// Counted by deletions, not by objects: an id deleted again is queued again.
+		this.deletedOrder.add(kept);
+		int queued = this.deletedQueued.incrementAndGet();
+		while (queued > this.keptAtMost) {
+			Map.Entry<String, Deleted> oldest = this.deletedOrder.poll();
+			if (oldest == null) {
+				break;
+			}
+			this.deleted.remove(oldest.getKey(), oldest.getValue());
+			queued = this.deletedQueued.decrementAndGet();
+		}
+	}
+
+	/**
+	 * The state an object had before the deletion of the given version, if it is still
+	 * kept here.
+	 * @param id the object id
+	 * @param version the version of the deletion
+	 * @return its last state, or {@code null} if not known here
+	 */
+	@Nullable SyncChange lastStateBeforeDeletion(String id, long version) {
+		Deleted deleted = this.deleted.get(id);
+		return (deleted != null && deleted.version() == version) ? deleted.last() : null;
+	}
+
+	private record Deleted(long version, SyncChange last) {
 	}
 
 	/**

@@ -192,7 +192,7 @@ public final class JpaChangeCapture
 					previous.add(captured.before());
 					// A delete is newer than every version the object had.
 					logged.add(manager.logged(SyncChange.delete(key, captured.model().versionOf(captured.entity()) + 1),
-							false));
+							captured.before(), false));
 				}
 			});
 			List<SyncChange> changes = logged.stream().map(ChangeLog.Logged::change).toList();

@@ -301,6 +301,62 @@ abstract class AbstractAclIntegrationTests {
 	}
 
 	@Test
+	void anObjectDeletedWhileClientsWereAwayIsNamedOnCatchUpOnlyToThoseWhoCouldSeeIt() throws Exception {
+		Memo kept = memo("kept", null);
+		Memo deleted = memo("deleted", null);
+		Memo bobs = memo("bob's", null);
+		this.acl.grantUser("memo", id(kept), "alice", BasePermission.READ);
+		this.acl.grantUser("memo", id(deleted), "alice", BasePermission.READ);
+		this.acl.grantUser("memo", id(bobs), "bob", BasePermission.READ);
+		String aliceToken;
+		String bobToken;
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
+				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
+			alice.subscribe("memo");
+			bob.subscribe("memo");
+			aliceToken = lastToken(alice.untilSynced());
+			bobToken = lastToken(bob.untilSynced());
+		}
+		this.memos.delete(deleted);
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
+				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
+			alice.subscribe("memo", aliceToken);
+			bob.subscribe("memo", bobToken);
+			List<Batch> aliceResumed = alice.untilSynced();
+			assertThat(aliceResumed).noneMatch(Batch::reset);
+			assertThat(aliceResumed.stream().flatMap((batch) -> batch.changes().stream())).singleElement()
+				.satisfies((change) -> {
+					assertThat(change.get("id").asString()).isEqualTo(id(deleted));
+					assertThat(change.get("op").asString()).isEqualTo("delete");
+				});
+			// Bob could never see it: he is neither told of it nor reset.
+			List<Batch> bobResumed = bob.untilSynced();
+			assertThat(bobResumed).noneMatch(Batch::reset);
+			assertThat(ids(bobResumed)).isEmpty();
+			bob.assertNoBatchWithin(QUIET);
+		}
+	}
+
+	@Test
+	void aDeletedObjectWhoseListWasDeletedTooResetsTheCatchUpOfThoseItNoLongerNames() throws Exception {
+		Memo kept = memo("kept", null);
+		Memo deleted = memo("deleted", null);
+		this.acl.grantUser("memo", id(kept), "alice", BasePermission.READ);
+		this.acl.grantUser("memo", id(deleted), "alice", BasePermission.READ);
+		String token;
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
+			alice.subscribe("memo");
+			token = lastToken(alice.untilSynced());
+		}
+		this.memos.delete(deleted);
+		this.acl.delete("memo", id(deleted));
+		List<Batch> resumed = resumeAs("alice", token);
+		// The list no longer grants her the object she held: she starts over.
+		assertThat(resumed.get(0).reset()).isTrue();
+		assertThat(viewOf(resumed).objects()).containsOnlyKeys(id(kept));
+	}
+
+	@Test
 	void anObjectRelabelledOrHandedOnWhileAClientWasAwayStillResetsItsCatchUp() throws Exception {
 		Memo relabelled = memo("relabelled", null);
 		Memo handedOn = memo("handed on", "alice");
