@@ -268,15 +268,8 @@ abstract class AbstractAclIntegrationTests {
 		this.acl.grantUser("memo", id(bobs), "bob", BasePermission.READ);
 		// Granted, but alice is not cleared for the label.
 		this.acl.grantUser("memo", id(red), "alice", BasePermission.READ);
-		String aliceToken;
-		String bobToken;
-		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
-				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
-			alice.subscribe("memo");
-			bob.subscribe("memo");
-			aliceToken = lastToken(alice.untilSynced());
-			bobToken = lastToken(bob.untilSynced());
-		}
+		String aliceToken = tokenAfterSnapshot("alice");
+		String bobToken = tokenAfterSnapshot("bob");
 		bobs.setTitle("bob's, edited");
 		this.memos.save(bobs);
 		red.setTitle("red, edited");
@@ -308,15 +301,8 @@ abstract class AbstractAclIntegrationTests {
 		this.acl.grantUser("memo", id(kept), "alice", BasePermission.READ);
 		this.acl.grantUser("memo", id(deleted), "alice", BasePermission.READ);
 		this.acl.grantUser("memo", id(bobs), "bob", BasePermission.READ);
-		String aliceToken;
-		String bobToken;
-		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
-				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
-			alice.subscribe("memo");
-			bob.subscribe("memo");
-			aliceToken = lastToken(alice.untilSynced());
-			bobToken = lastToken(bob.untilSynced());
-		}
+		String aliceToken = tokenAfterSnapshot("alice");
+		String bobToken = tokenAfterSnapshot("bob");
 		this.memos.delete(deleted);
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
 				StompTestClient bob = StompTestClient.connect(this.port, "bob")) {
@@ -343,11 +329,7 @@ abstract class AbstractAclIntegrationTests {
 		Memo deleted = memo("deleted", null);
 		this.acl.grantUser("memo", id(kept), "alice", BasePermission.READ);
 		this.acl.grantUser("memo", id(deleted), "alice", BasePermission.READ);
-		String token;
-		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
-			alice.subscribe("memo");
-			token = lastToken(alice.untilSynced());
-		}
+		String token = tokenAfterSnapshot("alice");
 		this.memos.delete(deleted);
 		this.acl.delete("memo", id(deleted));
 		List<Batch> resumed = resumeAs("alice", token);
@@ -674,6 +656,17 @@ abstract class AbstractAclIntegrationTests {
 	 * Connect as a user, resume the memos from a token and take what arrives until
 	 * synced.
 	 */
+	/**
+	 * Subscribe a client of the user to the memos, wait for its snapshot and disconnect.
+	 * @return the token it would resume with
+	 */
+	private String tokenAfterSnapshot(String user) throws Exception {
+		try (StompTestClient client = StompTestClient.connect(this.port, user)) {
+			client.subscribe("memo");
+			return lastToken(client.untilSynced());
+		}
+	}
+
 	private List<Batch> resumeAs(String user, String token) throws Exception {
 		try (StompTestClient client = StompTestClient.connect(this.port, user)) {
 			client.subscribe("memo", token);
