@@ -450,6 +450,15 @@ final class SyncType {
 	}
 
 	/**
+	 * How many deleted objects keep their last state here, and how many deletions wait in
+	 * the order they are dropped in.
+	 * @return the two counts
+	 */
+	int[] keptDeleted() {
+		return new int[] { this.deleted.size(), this.deletedQueued.get() };
+	}
+
+	/**
 	 * How many objects keep their newest encoding here.
 	 * @return the count
 	 */
