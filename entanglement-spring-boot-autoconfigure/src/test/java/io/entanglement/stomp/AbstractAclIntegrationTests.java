@@ -603,6 +603,190 @@ abstract class AbstractAclIntegrationTests {
 		}
 	}
 
+	/**
+	 * Clients away while memos are granted, revoked, edited, relabelled, created and
+	 * deleted (some with their lists): on resuming, each holds exactly what it may see,
+	 * and is named nothing it could not see at its token or since.
+	 */
+	@Test
+	void clientsResumingAfterRandomDeletionsAndAccessChangesHoldWhatTheyMaySeeAndHearOfNothingElse() throws Exception {
+		int toldOfDeletions = 0;
+		int quietAfterDeletionsTheyCouldNotSee = 0;
+		for (long seed = 1; seed <= 3; seed++) {
+			Away away = new Away(new Random(seed), "seed " + seed);
+			for (int round = 0; round < 4; round++) {
+				away.change(4);
+				away.resume();
+			}
+			toldOfDeletions += away.toldOfDeletions;
+			quietAfterDeletionsTheyCouldNotSee += away.quietAfterDeletionsTheyCouldNotSee;
+			this.memos.deleteAll();
+		}
+		// Both ways of catching up on a deletion happened, or the histories did not test
+		// them.
+		assertThat(toldOfDeletions).isPositive();
+		assertThat(quietAfterDeletionsTheyCouldNotSee).isPositive();
+	}
+
+	/**
+	 * One history of
+	 * {@link #clientsResumingAfterRandomDeletionsAndAccessChangesHoldWhatTheyMaySeeAndHearOfNothingElse}
+	 * and its model: memos with their labels and the users granted {@code READ}.
+	 */
+	private final class Away {
+
+		private final Random random;
+
+		private final String context;
+
+		private final Map<String, Memo> existing = new LinkedHashMap<>();
+
+		private final Map<String, Set<String>> readers = new HashMap<>();
+
+		private final Map<String, String> tokens = new HashMap<>();
+
+		private final Map<String, View> views = new HashMap<>();
+
+		/** Per user, every memo it could see at its token or since. */
+		private final Map<String, Set<String>> couldSee = new HashMap<>();
+
+		/** Per user, memos deleted since its token that it never could see. */
+		private final Map<String, Set<String>> deletedUnseen = new HashMap<>();
+
+		private int created;
+
+		int toldOfDeletions;
+
+		int quietAfterDeletionsTheyCouldNotSee;
+
+		Away(Random random, String context) throws Exception {
+			this.random = random;
+			this.context = context;
+			for (int i = 0; i < 6; i++) {
+				create();
+			}
+			for (String user : USERS) {
+				View view = new View();
+				this.views.put(user, view);
+				try (StompTestClient client = StompTestClient.connect(AbstractAclIntegrationTests.this.port, user)) {
+					client.subscribe("memo");
+					List<Batch> snapshot = client.untilSynced();
+					view.apply(snapshot);
+					this.tokens.put(user, lastToken(snapshot));
+				}
+				assertThat(view.objects().keySet()).as(this.context + ": snapshot of " + user)
+					.isEqualTo(visibleTo(user));
+			}
+			observed();
+		}
+
+		void change(int steps) {
+			for (int step = 0; step < steps; step++) {
+				List<String> ids = List.copyOf(this.existing.keySet());
+				String id = ids.get(this.random.nextInt(ids.size()));
+				String user = USERS.get(this.random.nextInt(USERS.size()));
+				int choice = this.random.nextInt(12);
+				if (choice < 2) {
+					Set<String> granted = this.readers.get(id);
+					if (granted.remove(user)) {
+						AbstractAclIntegrationTests.this.acl.revokeUser("memo", id, user, BasePermission.READ);
+					}
+					else {
+						granted.add(user);
+						AbstractAclIntegrationTests.this.acl.grantUser("memo", id, user, BasePermission.READ);
+					}
+				}
+				else if (choice < 5 && ids.size() > 2) {
+					AbstractAclIntegrationTests.this.memos.delete(this.existing.remove(id));
+					for (String viewer : USERS) {
+						if (!this.couldSee.get(viewer).contains(id)) {
+							this.deletedUnseen.get(viewer).add(id);
+						}
+					}
+					if (this.random.nextInt(3) == 0) {
+						AbstractAclIntegrationTests.this.acl.delete("memo", id);
+					}
+				}
+				else if (choice < 6) {
+					Memo memo = this.existing.get(id);
+					memo.setLabel((memo.getLabel() == null) ? "SECRET:RED" : null);
+					this.existing.put(id, AbstractAclIntegrationTests.this.memos.save(memo));
+				}
+				else if (choice < 9) {
+					Memo memo = this.existing.get(id);
+					memo.setTitle("edited " + step);
+					this.existing.put(id, AbstractAclIntegrationTests.this.memos.save(memo));
+				}
+				else {
+					create();
+				}
+				observed();
+			}
+		}
+
+		void resume() throws Exception {
+			for (String user : USERS) {
+				List<Batch> resumed;
+				try (StompTestClient client = StompTestClient.connect(AbstractAclIntegrationTests.this.port, user)) {
+					client.subscribe("memo", this.tokens.get(user));
+					resumed = client.untilSynced();
+					client.assertNoBatchWithin(Duration.ZERO);
+				}
+				String about = this.context + ": " + user + " resuming";
+				assertThat(ids(resumed)).as(about + " is named only memos it could see")
+					.isSubsetOf(this.couldSee.get(user));
+				View view = this.views.get(user);
+				view.apply(resumed);
+				assertThat(view.objects().keySet()).as(about + " holds what it may see").isEqualTo(visibleTo(user));
+				boolean reset = resumed.stream().anyMatch(Batch::reset);
+				if (!reset && resumed.stream()
+					.flatMap((batch) -> batch.changes().stream())
+					.anyMatch((change) -> change.get("op").asString().equals("delete"))) {
+					this.toldOfDeletions++;
+				}
+				if (!reset && !this.deletedUnseen.get(user).isEmpty()) {
+					this.quietAfterDeletionsTheyCouldNotSee++;
+				}
+				this.tokens.put(user, lastToken(resumed));
+				this.couldSee.put(user, new TreeSet<>(visibleTo(user)));
+				this.deletedUnseen.put(user, new TreeSet<>());
+			}
+		}
+
+		private void create() {
+			String label = (this.random.nextInt(3) == 0) ? "SECRET:RED" : null;
+			Memo memo = memo("memo " + this.created++, null, label);
+			Set<String> granted = new TreeSet<>();
+			for (String user : USERS) {
+				if (this.random.nextBoolean()) {
+					AbstractAclIntegrationTests.this.acl.grantUser("memo", id(memo), user, BasePermission.READ);
+					granted.add(user);
+				}
+			}
+			this.existing.put(id(memo), memo);
+			this.readers.put(id(memo), granted);
+		}
+
+		private void observed() {
+			for (String user : USERS) {
+				this.couldSee.computeIfAbsent(user, (key) -> new TreeSet<>()).addAll(visibleTo(user));
+				this.deletedUnseen.computeIfAbsent(user, (key) -> new TreeSet<>());
+			}
+		}
+
+		/** Granted, and cleared for the label: only erin is cleared for SECRET:RED. */
+		private Set<String> visibleTo(String user) {
+			Set<String> visible = new TreeSet<>();
+			this.existing.forEach((id, memo) -> {
+				if (this.readers.get(id).contains(user) && (memo.getLabel() == null || user.equals("erin"))) {
+					visible.add(id);
+				}
+			});
+			return visible;
+		}
+
+	}
+
 	private Set<String> permitted(String user, List<Memo> all, Map<String, Set<String>> entries,
 			Permission permission) {
 		List<Sid> held = new ArrayList<>(List.of(new PrincipalSid(user), new GrantedAuthoritySid("ROLE_USER")));
