@@ -294,16 +294,6 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	/**
 	 * A change as a committing transaction records it in the change log.
 	 * @param change the change
-	 * @param created whether the transaction created the object
-	 * @return the change with what the policy decides on in its new state
-	 */
-	public ChangeLog.Logged logged(SyncChange change, boolean created) {
-		return logged(change, null, created);
-	}
-
-	/**
-	 * A change as a committing transaction records it in the change log.
-	 * @param change the change
 	 * @param previous the object's state before the transaction, {@code null} if unknown
 	 * or new: a deletion that leaves its access state as it was does not change who saw
 	 * the object
@@ -1831,22 +1821,16 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			if (entry.deleted()) {
 				SyncChange delete = SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version());
 				SyncChange last = type.lastStateBeforeDeletion(entry.id(), entry.version());
-				if (last != null && !entry.accessChangedAfter(afterSeq)) {
-					// Seen by the same viewers from the token to its deletion, and no
-					// access
-					// change since: the viewer held it if it may see its last state.
-					if (this.policy.maySee(viewer, last)) {
-						changes.add(this.encoder.encode(delete));
-					}
-					continue;
+				// While its last state is kept and no access change came since the
+				// token, the viewer held it if it may see that state. Otherwise it is
+				// known by its id alone: who could see it cannot be told from that.
+				boolean onLastState = last != null && !entry.accessChangedAfter(afterSeq);
+				if (this.policy.maySee(viewer, onLastState ? last : delete)) {
+					changes.add(this.encoder.encode(delete));
 				}
-				// Otherwise known by its id alone: who could see it, then or since,
-				// cannot
-				// be told from its last state, as access may have changed.
-				if (!this.policy.maySee(viewer, delete)) {
+				else if (!onLastState) {
 					return null;
 				}
-				changes.add(this.encoder.encode(delete));
 				continue;
 			}
 			// Current state, not the logged one: an object changed ten times is sent

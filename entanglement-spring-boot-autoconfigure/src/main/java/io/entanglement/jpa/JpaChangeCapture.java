@@ -183,9 +183,10 @@ public final class JpaChangeCapture
 			List<ChangeLog.Logged> logged = new ArrayList<>(this.captured.size());
 			this.captured.forEach((key, captured) -> {
 				if (captured.kind() != Kind.DELETE) {
-					previous.add(captured.insertedHere() ? null : captured.before());
+					SyncChange before = captured.insertedHere() ? null : captured.before();
+					previous.add(before);
 					logged.add(manager.logged(
-							captured.model().toChange(captured.entity(), JpaChangeCapture.this.types.nodeId()),
+							captured.model().toChange(captured.entity(), JpaChangeCapture.this.types.nodeId()), before,
 							captured.insertedHere()));
 				}
 				else if (!captured.insertedHere()) {
