@@ -295,12 +295,9 @@ abstract class AbstractAclIntegrationTests {
 
 	@Test
 	void anObjectDeletedWhileClientsWereAwayIsNamedOnCatchUpOnlyToThoseWhoCouldSeeIt() throws Exception {
-		Memo kept = memo("kept", null);
-		Memo deleted = memo("deleted", null);
-		Memo bobs = memo("bob's", null);
-		this.acl.grantUser("memo", id(kept), "alice", BasePermission.READ);
-		this.acl.grantUser("memo", id(deleted), "alice", BasePermission.READ);
-		this.acl.grantUser("memo", id(bobs), "bob", BasePermission.READ);
+		readableBy("kept", "alice");
+		Memo deleted = readableBy("deleted", "alice");
+		readableBy("bob's", "bob");
 		String aliceToken = tokenAfterSnapshot("alice");
 		String bobToken = tokenAfterSnapshot("bob");
 		this.memos.delete(deleted);
@@ -310,11 +307,10 @@ abstract class AbstractAclIntegrationTests {
 			bob.subscribe("memo", bobToken);
 			List<Batch> aliceResumed = alice.untilSynced();
 			assertThat(aliceResumed).noneMatch(Batch::reset);
-			assertThat(aliceResumed.stream().flatMap((batch) -> batch.changes().stream())).singleElement()
-				.satisfies((change) -> {
-					assertThat(change.get("id").asString()).isEqualTo(id(deleted));
-					assertThat(change.get("op").asString()).isEqualTo("delete");
-				});
+			assertThat(changes(aliceResumed)).singleElement().satisfies((change) -> {
+				assertThat(change.get("id").asString()).isEqualTo(id(deleted));
+				assertThat(change.get("op").asString()).isEqualTo("delete");
+			});
 			// Bob could never see it: he is neither told of it nor reset.
 			List<Batch> bobResumed = bob.untilSynced();
 			assertThat(bobResumed).noneMatch(Batch::reset);
@@ -325,10 +321,8 @@ abstract class AbstractAclIntegrationTests {
 
 	@Test
 	void aDeletedObjectWhoseListWasDeletedTooResetsTheCatchUpOfThoseItNoLongerNames() throws Exception {
-		Memo kept = memo("kept", null);
-		Memo deleted = memo("deleted", null);
-		this.acl.grantUser("memo", id(kept), "alice", BasePermission.READ);
-		this.acl.grantUser("memo", id(deleted), "alice", BasePermission.READ);
+		Memo kept = readableBy("kept", "alice");
+		Memo deleted = readableBy("deleted", "alice");
 		String token = tokenAfterSnapshot("alice");
 		this.memos.delete(deleted);
 		this.acl.delete("memo", id(deleted));
@@ -739,8 +733,7 @@ abstract class AbstractAclIntegrationTests {
 				view.apply(resumed);
 				assertThat(view.objects().keySet()).as(about + " holds what it may see").isEqualTo(visibleTo(user));
 				boolean reset = resumed.stream().anyMatch(Batch::reset);
-				if (!reset && resumed.stream()
-					.flatMap((batch) -> batch.changes().stream())
+				if (!reset && changes(resumed).stream()
 					.anyMatch((change) -> change.get("op").asString().equals("delete"))) {
 					this.toldOfDeletions++;
 				}
@@ -815,6 +808,15 @@ abstract class AbstractAclIntegrationTests {
 		return sid + "/" + permission.getMask();
 	}
 
+	/** A memo without an owner that the given users may read. */
+	private Memo readableBy(String title, String... readers) {
+		Memo memo = memo(title, null);
+		for (String reader : readers) {
+			this.acl.grantUser("memo", id(memo), reader, BasePermission.READ);
+		}
+		return memo;
+	}
+
 	private Memo memo(String title, String owner) {
 		return memo(title, owner, null);
 	}
@@ -878,10 +880,11 @@ abstract class AbstractAclIntegrationTests {
 	}
 
 	private static List<String> ids(List<Batch> batches) {
-		return batches.stream()
-			.flatMap((batch) -> batch.changes().stream())
-			.map((change) -> change.get("id").asString())
-			.toList();
+		return changes(batches).stream().map((change) -> change.get("id").asString()).toList();
+	}
+
+	private static List<JsonNode> changes(List<Batch> batches) {
+		return batches.stream().flatMap((batch) -> batch.changes().stream()).toList();
 	}
 
 	private static String id(Memo memo) {
