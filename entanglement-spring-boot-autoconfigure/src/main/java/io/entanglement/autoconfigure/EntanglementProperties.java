@@ -910,8 +910,9 @@ public class EntanglementProperties {
 		 * Maximum number of objects per type whose newest encoding is kept in memory and
 		 * shared by snapshots, catch-up and late changes. Beyond it, the least recently
 		 * changed are dropped and read back from their store when needed. As many deleted
-		 * objects keep their last state, so that catch-up decides who hears of their
-		 * deletion.
+		 * objects keep their last state, and as many changes of access the access they
+		 * were announced with, so that catch-up decides who hears of a deletion or a lost
+		 * access.
 		 */
 		private int keptPerType = 100_000;
 

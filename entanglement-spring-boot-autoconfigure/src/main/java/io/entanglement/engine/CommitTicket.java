@@ -1,10 +1,12 @@
 package io.entanglement.engine;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.entanglement.SyncChange;
 import io.entanglement.AccessScope;
+import io.entanglement.ObjectKey;
+import io.entanglement.SyncChange;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +38,12 @@ public final class CommitTicket implements Comparable<CommitTicket> {
 	 * object.
 	 */
 	@Nullable List<AccessScope> scopes;
+
+	/**
+	 * For a change of access: the objects it changed that are not fanned out (deleted, or
+	 * not read), with the access before it.
+	 */
+	Map<ObjectKey, AccessScope> unread = Map.of();
 
 	boolean done;
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -391,6 +392,9 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			current.clear();
 			scopes.clear();
 		}
+		Map<ObjectKey, AccessScope> unread = new LinkedHashMap<>(before);
+		current.forEach((state) -> unread.remove(state.key()));
+		ticket.unread = unread;
 		accessChanged(ticket, current, scopes);
 	}
 
@@ -467,12 +471,19 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			// the commit before they hear that it ended the transition.
 			tellCluster(ticket, committed);
 		}
+		ticket.unread.forEach((key, before) -> {
+			SyncType type = this.types.get(key.type());
+			if (type != null) {
+				// Nobody is told now; catch-up still decides on the access it had.
+				type.accessHistory().aclChanged(ticket.seq(), key.id(), before);
+			}
+		});
 		for (int i = 0; i < committed.size(); i++) {
 			if (ticket.scopes != null) {
-				fanOutAccess(committed.get(i), ticket.scopes.get(i));
+				fanOutAccess(ticket.seq(), committed.get(i), ticket.scopes.get(i));
 			}
 			else {
-				fanOut(committed.get(i), (ticket.previous != null) ? ticket.previous.get(i) : null, true);
+				fanOut(ticket.seq(), committed.get(i), (ticket.previous != null) ? ticket.previous.get(i) : null, true);
 			}
 		}
 		clock.advance(ticket.seq());
@@ -493,16 +504,29 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	/**
 	 * Fan out a change to the subscriptions that may see it.
+	 * @param seq the number of the commit
 	 * @param change the change
 	 * @param previous the object's state before it, {@code null} if unknown or new
 	 * @param inOrder whether the change is the committed state, fanned out in commit
 	 * order (not a state read back from the store, which may be ahead of fan-out)
 	 */
-	private void fanOut(EncodedChange change, @Nullable SyncChange previous, boolean inOrder) {
+	private void fanOut(long seq, EncodedChange change, @Nullable SyncChange previous, boolean inOrder) {
 		SyncChange current = change.change();
 		SyncType type = this.types.get(current.key().type());
-		if (type == null || (current.op() == SyncChange.Op.UPSERT && type.isStale(current))) {
+		if (type == null) {
 			return;
+		}
+		if (current.op() == SyncChange.Op.UPSERT) {
+			// A state read back from the store may have overtaken changes of who sees it.
+			if (inOrder) {
+				type.accessHistory().changed(seq, current, previous, this.policy::accessState);
+			}
+			else {
+				type.accessHistory().unknown(seq, current.key().id());
+			}
+			if (type.isStale(current)) {
+				return;
+			}
 		}
 		type.changing();
 		type.remember(change, inOrder);
@@ -553,12 +577,13 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		}
 	}
 
-	private void fanOutAccess(EncodedChange change, AccessScope before) {
+	private void fanOutAccess(long seq, EncodedChange change, AccessScope before) {
 		SyncChange current = change.change();
 		SyncType type = this.types.get(current.key().type());
 		if (type == null) {
 			return;
 		}
+		type.accessHistory().aclChanged(seq, current.key().id(), before);
 		type.remember(change);
 		List<@Nullable SyncChange> states = new ArrayList<>(1);
 		states.add(current);
@@ -982,7 +1007,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 						// Encoded with the state before, as a local commit is: a session
 						// that holds that version takes a patch whichever instance
 						// committed.
-						fanOut(this.encoder.encode(state, before), before, false);
+						fanOut(seq, this.encoder.encode(state, before), before, false);
 					}
 				}
 				this.clock.advance(seq);
@@ -1029,10 +1054,16 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			if (seq <= this.clock.watermark()) {
 				return;
 			}
+			for (ObjectKey key : keys) {
+				SyncType type = this.types.get(key.type());
+				if (type != null) {
+					type.accessHistory().accessUnknown(seq, key.id());
+				}
+			}
 			try {
 				Map<ObjectKey, SyncChange> current = currentStates(keys);
 				// Decided before the eviction: what each candidate could see.
-				Map<ObjectKey, Map<Subscription, Boolean>> could = new java.util.LinkedHashMap<>();
+				Map<ObjectKey, Map<Subscription, Boolean>> could = new LinkedHashMap<>();
 				// Reset, and left to the reload: not decided after the change either.
 				Set<Subscription> undecided = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 				for (SyncChange state : current.values()) {
@@ -1223,6 +1254,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			if (type.clock() != this.clock) {
 				continue;
 			}
+			// Who may see what may have changed in the gap in ways not heard of here.
+			type.accessHistory().lost(upTo);
 			List<ChangeLog.Entry> entries = this.changeLog.changesSince(type.name(), from);
 			if (entries.isEmpty()) {
 				continue;
@@ -1230,8 +1263,10 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			List<String> live = new ArrayList<>();
 			for (ChangeLog.Entry entry : entries) {
 				if (entry.deleted()) {
-					fanOut(this.encoder.encode(
-							SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version())), null, false);
+					fanOut(entry.seq(),
+							this.encoder
+								.encode(SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version())),
+							null, false);
 				}
 				else {
 					live.add(entry.id());
@@ -1273,13 +1308,13 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * longer exist, and objects of types not synchronized here, are left out
 	 */
 	public Map<ObjectKey, SyncChange> currentStates(Collection<ObjectKey> keys) {
-		Map<String, List<String>> idsByType = new java.util.LinkedHashMap<>();
+		Map<String, List<String>> idsByType = new LinkedHashMap<>();
 		for (ObjectKey key : keys) {
 			if (this.types.containsKey(key.type())) {
 				idsByType.computeIfAbsent(key.type(), (type) -> new ArrayList<>()).add(key.id());
 			}
 		}
-		Map<ObjectKey, SyncChange> current = new java.util.LinkedHashMap<>();
+		Map<ObjectKey, SyncChange> current = new LinkedHashMap<>();
 		idsByType.forEach((type, ids) -> {
 			for (SyncChange state : this.types.get(type).store().load(ids)) {
 				current.put(state.key(), state);
@@ -1458,7 +1493,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * @return the objects deleted
 	 */
 	public int clearMirrored(String peer, @Nullable String typeName, Set<String> keep) {
-		Map<String, List<SyncChange>> deletes = new java.util.LinkedHashMap<>();
+		Map<String, List<SyncChange>> deletes = new LinkedHashMap<>();
 		for (ObjectKey key : this.peers.routed(peer)) {
 			if ((typeName != null && !typeName.equals(key.type())) || keep.contains(key.id())) {
 				continue;
@@ -1795,12 +1830,32 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	/**
+	 * Whether a viewer could see an object at its token, judged on a state the object had
+	 * since: if who sees it has not changed since, as the viewer may see that state;
+	 * otherwise as the access changes fanned out here tell, if they were all fanned out
+	 * here.
+	 * @return whether it could, or {@code null} if that cannot be told here
+	 */
+	private @Nullable Boolean couldSee(SyncType type, SyncViewer viewer, SyncChange state, ChangeLog.Entry entry,
+			long afterSeq, long fannedOut) {
+		if (!entry.accessChangedAfter(afterSeq)) {
+			return this.policy.maySee(viewer, state);
+		}
+		if (entry.accessSeq() > fannedOut) {
+			// Its last access change has not been fanned out here yet.
+			return null;
+		}
+		return type.accessHistory().couldSee(state, afterSeq, (then) -> this.policy.maySee(viewer, then));
+	}
+
+	/**
 	 * What changed for a subscriber since a sequence number: each changed object once, at
 	 * its current state. An object the subscriber's filter no longer matches is
-	 * forgotten. One its viewer may not see is left out if who sees it has not changed
-	 * since the token (the viewer could not see it then either); otherwise it cannot be
-	 * told apart from one the viewer never saw, and telling it to forget that would name
-	 * a hidden object, so the subscriber gets a reset and a fresh snapshot instead.
+	 * forgotten. One its viewer may not see is forgotten if the viewer could see it at
+	 * the token, and left out if it could not. Where that cannot be told (who sees it
+	 * changed in a way not fanned out here), it cannot be told apart from one the viewer
+	 * never saw, and telling it to forget that would name a hidden object, so the
+	 * subscriber gets a reset and a fresh snapshot instead.
 	 * @param subscription the subscriber
 	 * @param afterSeq the sequence number its token names
 	 * @param fannedOut the watermark: every change up to it has been fanned out here
@@ -1821,14 +1876,14 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			if (entry.deleted()) {
 				SyncChange delete = SyncChange.delete(new ObjectKey(type.name(), entry.id()), entry.version());
 				SyncChange last = type.lastStateBeforeDeletion(entry.id(), entry.version());
-				// While its last state is kept and no access change came since the
-				// token, the viewer held it if it may see that state. Otherwise it is
-				// known by its id alone: who could see it cannot be told from that.
-				boolean onLastState = last != null && !entry.accessChangedAfter(afterSeq);
-				if (this.policy.maySee(viewer, onLastState ? last : delete)) {
+				// While its last state is kept, the viewer held it if it could see it at
+				// its token. Otherwise it is known by its id alone: who could see it
+				// cannot be told from that.
+				Boolean could = (last != null) ? couldSee(type, viewer, last, entry, afterSeq, fannedOut) : null;
+				if ((could != null) ? could : this.policy.maySee(viewer, delete)) {
 					changes.add(this.encoder.encode(delete));
 				}
-				else if (!onLastState) {
+				else if (could == null) {
 					return null;
 				}
 				continue;
@@ -1854,10 +1909,19 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				if (byId == null) {
 					byId = byId(entries);
 				}
-				if (accessChangedAfter(byId, change, afterSeq)) {
+				ChangeLog.Entry entry = byId.get(change.key().id());
+				if (entry != null && !entry.accessChangedAfter(afterSeq)) {
+					// Seen by the same viewers since the token: it could not see it then.
+					continue;
+				}
+				Boolean could = (entry != null) ? couldSee(type, viewer, change, entry, afterSeq, fannedOut) : null;
+				if (could == null) {
 					return null;
 				}
-				// Seen by the same viewers since the token: it could not see it then.
+				if (could) {
+					// It held the object: live fan-out would have told it to forget.
+					changes.add(this.encoder.encode(SyncChange.forget(change.key(), change.version())));
+				}
 				continue;
 			}
 			changes.add(subscription.matches(change) ? type.encode(change, this.encoder)

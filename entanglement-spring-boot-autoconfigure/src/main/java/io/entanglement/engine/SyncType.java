@@ -82,6 +82,9 @@ final class SyncType {
 
 	private final AtomicInteger deletedQueued = new AtomicInteger();
 
+	/** What catch-up needs to know of the access changes fanned out here. */
+	private final AccessHistory accessHistory;
+
 	/** How many changes of this type have been fanned out. */
 	private final AtomicLong fannedOut = new AtomicLong();
 
@@ -107,6 +110,7 @@ final class SyncType {
 			int keptAtMost) {
 		this.name = store.type();
 		this.keptAtMost = keptAtMost;
+		this.accessHistory = new AccessHistory(keptAtMost);
 		this.clock = clock;
 		this.coalesces = store.coalesce();
 		this.priority = store.priority();
@@ -447,6 +451,14 @@ final class SyncType {
 	}
 
 	private record Deleted(long version, SyncChange last) {
+	}
+
+	/**
+	 * The access changes of this type fanned out here, as far as catch-up needs them.
+	 * @return the history
+	 */
+	AccessHistory accessHistory() {
+		return this.accessHistory;
 	}
 
 	/**

@@ -171,29 +171,66 @@ class AccessAndFilterTests {
 	}
 
 	@Test
-	void catchUpAfterLosingAccessResetsInsteadOfNamingHiddenObjects() throws Exception {
+	void catchUpAfterLosingAccessForgetsWhatTheViewerHeldAndNamesNothingToOthers() throws Exception {
 		SyncManager manager = manager(this.grants);
 		this.grants.grant("1", "alice");
 		this.grants.grant("2", "alice");
+		this.grants.grant("1", "bob");
 		store(point("1", 1, "red"), point("2", 1, "red"));
 		// A token past a commit can be caught up from.
 		commit(manager, point("1", 2, "red"), point("1", 1, "red"));
 		awaitWatermark(manager, this.seq);
-		RecordingTransport first = RecordingTransport.fast();
-		SessionOutbox outbox = manager.open(viewer("alice"), first);
-		manager.subscribe(outbox, "sub-1", "point", null);
-		List<Batch> snapshot = first.batchesUntilSynced("sub-1");
-		String token = snapshot.get(snapshot.size() - 1).token();
-		manager.close(outbox);
+		String aliceToken = tokenAfterSnapshot(manager, "alice");
+		String bobToken = tokenAfterSnapshot(manager, "bob");
 
 		changeAccess(manager, "2", () -> this.grants.revoke("2", "alice"));
 		awaitWatermark(manager, this.seq);
 
-		RecordingTransport second = RecordingTransport.fast();
-		manager.subscribe(manager.open(viewer("alice"), second), "sub-1", "point", token);
-		List<Batch> resumed = second.batchesUntilSynced("sub-1");
+		List<Batch> alice = resume(manager, "alice", aliceToken);
+		assertThat(alice).noneMatch(Batch::reset);
+		assertThat(alice.stream().flatMap((batch) -> batch.changes().stream()))
+			.extracting(Batch.Change::op, Batch.Change::id)
+			.containsExactly(tuple("forget", "2"));
+		// Bob never could see it: he hears nothing of it, and is not reset for it.
+		List<Batch> bob = resume(manager, "bob", bobToken);
+		assertThat(bob).noneMatch(Batch::reset);
+		assertThat(ids(bob)).isEmpty();
+	}
+
+	@Test
+	void catchUpAfterLosingAccessResetsWhenThePolicyCannotTellWhoCouldSeeTheObjectAtTheToken() throws Exception {
+		SyncManager manager = manager(this.grants);
+		this.grants.grant("1", "alice");
+		this.grants.grant("2", "alice");
+		store(point("1", 1, "red"), point("2", 1, "red"));
+		commit(manager, point("1", 2, "red"), point("1", 1, "red"));
+		awaitWatermark(manager, this.seq);
+		String token = tokenAfterSnapshot(manager, "alice");
+
+		// The policy does not say what of a state it decides on: any change may have
+		// changed who sees the object, before the change of access.
+		commit(manager, point("2", 2, "red"), point("2", 1, "red"));
+		changeAccess(manager, "2", () -> this.grants.revoke("2", "alice"));
+		awaitWatermark(manager, this.seq);
+
+		List<Batch> resumed = resume(manager, "alice", token);
 		assertThat(resumed.get(0).reset()).isTrue();
 		assertThat(ids(resumed)).containsExactly("1");
+	}
+
+	private static String tokenAfterSnapshot(SyncManager manager, String viewer) throws InterruptedException {
+		RecordingTransport transport = RecordingTransport.fast();
+		SessionOutbox outbox = manager.open(viewer(viewer), transport);
+		manager.subscribe(outbox, "sub-1", "point", null);
+		List<Batch> snapshot = transport.batchesUntilSynced("sub-1");
+		manager.close(outbox);
+		return snapshot.get(snapshot.size() - 1).token();
+	}
+
+	private static List<Batch> resume(SyncManager manager, String viewer, String token) throws InterruptedException {
+		RecordingTransport transport = RecordingTransport.fast();
+		manager.subscribe(manager.open(viewer(viewer), transport), "sub-1", "point", token);
+		return transport.batchesUntilSynced("sub-1");
 	}
 
 	@Test

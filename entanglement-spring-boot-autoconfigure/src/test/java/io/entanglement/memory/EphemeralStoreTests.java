@@ -171,10 +171,68 @@ class EphemeralStoreTests {
 
 		assertThat(changes(live)).containsExactlyInAnyOrder(tuple("forget", "a", 0L), tuple("upsert", "b", 0L));
 		bob.assertNoWriteWithin(LEAK_WINDOW);
-		// She may have held 'a': naming it would tell a viewer that never did.
+		// She could see 'a' at her token: she is told to forget it, as she was live.
 		List<Batch> caughtUp = resume(manager, "alice", token);
-		assertThat(caughtUp.get(0).reset()).isTrue();
-		assertThat(ids(caughtUp)).containsExactly("b");
+		assertThat(caughtUp).noneMatch(Batch::reset);
+		assertThat(caughtUp.stream().flatMap((batch) -> batch.changes().stream()))
+			.extracting(Batch.Change::op, Batch.Change::id)
+			.containsExactlyInAnyOrder(tuple("forget", "a"), tuple("upsert", "b"));
+	}
+
+	@Test
+	void catchUpNamesNoObjectToAViewerThatJoinedTheTeamItLeftAfterItLeft() throws Exception {
+		EphemeralStore cursors = EphemeralStore.of("cursor", "team", "x");
+		SameTeam teams = new SameTeam();
+		SyncManager manager = manager(teams, cursors);
+		cursors.put("a", "carol", Map.of("team", "green", "x", 1));
+		String token = subscribeAndLeave(manager, "alice");
+		RecordingTransport dave = watch(manager, "dave");
+
+		cursors.put("a", "carol", Map.of("team", "blue", "x", 1));
+		awaitHeard(dave, "upsert", "a", 1);
+		// Alice joins the team 'a' was in when she left: no object of it changes access.
+		teams.move("alice", "green");
+		// Dave leaves the team 'a' is in now.
+		manager.memoryAccessChanged(Map.of(new ObjectKey("cursor", "a"), teams.move("dave", "yellow")), Set.of());
+		awaitHeard(dave, "forget", "a", 1);
+
+		// The access announced since the token is not the access 'a' had at it.
+		List<Batch> resumed = resume(manager, "alice", token);
+		assertThat(ids(resumed)).doesNotContain("a");
+	}
+
+	@Test
+	void anObjectRemovedAndPutBackElsewhereWhileAViewerWasAwayIsNotLeftWithIt() throws Exception {
+		EphemeralStore cursors = EphemeralStore.of("cursor", "team", "x");
+		SameTeam teams = new SameTeam();
+		SyncManager manager = manager(teams, cursors);
+		cursors.put("a", "carol", Map.of("team", "red", "x", 1));
+		cursors.put("z", "carol", Map.of("team", "green", "x", 1));
+		// An access change before the token: from then on, access changes are kept.
+		manager.memoryAccessChanged(Map.of(new ObjectKey("cursor", "z"), teams.move("erin", "green")), Set.of());
+		String token = subscribeAndLeave(manager, "alice");
+		RecordingTransport dave = watch(manager, "dave");
+
+		cursors.remove("a");
+		cursors.put("a", "carol", Map.of("team", "blue", "x", 1));
+		awaitHeard(dave, "upsert", "a", 2);
+		// Dave leaves the team 'a' is in now: its access changed since alice's token.
+		manager.memoryAccessChanged(Map.of(new ObjectKey("cursor", "a"), teams.move("dave", "yellow")), Set.of());
+		awaitHeard(dave, "forget", "a", 2);
+
+		// Put back, it had no known state before: alice, who held it, must drop it.
+		List<Batch> resumed = resume(manager, "alice", token);
+		List<String> toldOfA = resumed.stream()
+			.flatMap((batch) -> batch.changes().stream())
+			.filter((change) -> change.id().equals("a"))
+			.map(Batch.Change::op)
+			.toList();
+		if (resumed.get(0).reset()) {
+			assertThat(toldOfA).isEmpty();
+		}
+		else {
+			assertThat(toldOfA).singleElement().isIn("forget", "delete");
+		}
 	}
 
 	@Test

@@ -47,6 +47,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Access control lists end to end: grants and revocations through {@link EntanglementAcl}
@@ -219,10 +220,12 @@ abstract class AbstractAclIntegrationTests {
 		this.acl.grantUser("memo", id(kept), "alice", BasePermission.READ);
 		this.acl.grantUser("memo", id(lost), "alice", BasePermission.READ);
 		String token;
+		View view = new View();
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
 			alice.subscribe("memo");
 			List<Batch> snapshot = alice.untilSynced();
-			assertThat(viewOf(snapshot).objects()).containsOnlyKeys(id(kept), id(lost));
+			view.apply(snapshot);
+			assertThat(view.objects()).containsOnlyKeys(id(kept), id(lost));
 			token = snapshot.get(snapshot.size() - 1).token();
 		}
 		this.acl.revokeUser("memo", id(lost), "alice", BasePermission.READ);
@@ -231,10 +234,14 @@ abstract class AbstractAclIntegrationTests {
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
 			alice.subscribe("memo", token);
 			List<Batch> resumed = alice.untilSynced();
-			// Telling her to forget 'lost' would name an object she may not see: she
-			// starts over from a snapshot instead.
-			assertThat(resumed.get(0).reset()).isTrue();
-			assertThat(viewOf(resumed).objects()).containsOnlyKeys(id(kept), id(gained));
+			// She could see 'lost' at her token: she is told to forget it, as she would
+			// have been live, and keeps the rest.
+			assertThat(resumed).noneMatch(Batch::reset);
+			assertThat(changes(resumed))
+				.extracting((change) -> change.get("op").asString(), (change) -> change.get("id").asString())
+				.containsExactlyInAnyOrder(tuple("forget", id(lost)), tuple("upsert", id(gained)));
+			view.apply(resumed);
+			assertThat(view.objects()).containsOnlyKeys(id(kept), id(gained));
 			alice.assertNoBatchWithin(QUIET);
 		}
 	}
@@ -294,6 +301,41 @@ abstract class AbstractAclIntegrationTests {
 	}
 
 	@Test
+	void aRevocationWhileClientsWereAwayIsForgottenOnCatchUpByThoseWhoCouldSeeTheObjectAndNamedToNobodyElse()
+			throws Exception {
+		readableBy("kept", "alice");
+		Memo revoked = readableBy("revoked", "alice", "bob");
+		readableBy("erin's", "erin");
+		String aliceToken = tokenAfterSnapshot("alice");
+		String bobToken = tokenAfterSnapshot("bob");
+		String erinToken = tokenAfterSnapshot("erin");
+		this.acl.revokeUser("memo", id(revoked), "alice", BasePermission.READ);
+		try (StompTestClient alice = StompTestClient.connect(this.port, "alice");
+				StompTestClient bob = StompTestClient.connect(this.port, "bob");
+				StompTestClient erin = StompTestClient.connect(this.port, "erin")) {
+			alice.subscribe("memo", aliceToken);
+			bob.subscribe("memo", bobToken);
+			erin.subscribe("memo", erinToken);
+			List<Batch> aliceResumed = alice.untilSynced();
+			assertThat(aliceResumed).noneMatch(Batch::reset);
+			assertThat(changes(aliceResumed))
+				.extracting((change) -> change.get("op").asString(), (change) -> change.get("id").asString())
+				.containsExactly(tuple("forget", id(revoked)));
+			// Bob still may see it: he is sent it again at most, not reset.
+			List<Batch> bobResumed = bob.untilSynced();
+			assertThat(bobResumed).noneMatch(Batch::reset);
+			assertThat(changes(bobResumed))
+				.allSatisfy((change) -> assertThat(change.get("op").asString()).isEqualTo("upsert"));
+			assertThat(ids(bobResumed)).containsOnly(id(revoked));
+			// Erin never could see it: she is neither told of it nor reset.
+			List<Batch> erinResumed = erin.untilSynced();
+			assertThat(erinResumed).noneMatch(Batch::reset);
+			assertThat(ids(erinResumed)).isEmpty();
+			erin.assertNoBatchWithin(QUIET);
+		}
+	}
+
+	@Test
 	void anObjectDeletedWhileClientsWereAwayIsNamedOnCatchUpOnlyToThoseWhoCouldSeeIt() throws Exception {
 		readableBy("kept", "alice");
 		Memo deleted = readableBy("deleted", "alice");
@@ -320,16 +362,24 @@ abstract class AbstractAclIntegrationTests {
 	}
 
 	@Test
-	void aDeletedObjectWhoseListWasDeletedTooResetsTheCatchUpOfThoseItNoLongerNames() throws Exception {
-		Memo kept = readableBy("kept", "alice");
+	void aDeletedObjectWhoseListWasDeletedTooIsNamedOnCatchUpOnlyToThoseWhoCouldSeeIt() throws Exception {
+		readableBy("kept", "alice");
 		Memo deleted = readableBy("deleted", "alice");
-		String token = tokenAfterSnapshot("alice");
+		readableBy("erin's", "erin");
+		String aliceToken = tokenAfterSnapshot("alice");
+		String erinToken = tokenAfterSnapshot("erin");
 		this.memos.delete(deleted);
 		this.acl.delete("memo", id(deleted));
-		List<Batch> resumed = resumeAs("alice", token);
-		// The list no longer grants her the object she held: she starts over.
-		assertThat(resumed.get(0).reset()).isTrue();
-		assertThat(viewOf(resumed).objects()).containsOnlyKeys(id(kept));
+		// The list no longer grants anyone the object: catch-up decides on the list the
+		// change of access was announced with.
+		List<Batch> aliceResumed = resumeAs("alice", aliceToken);
+		assertThat(aliceResumed).noneMatch(Batch::reset);
+		assertThat(changes(aliceResumed))
+			.extracting((change) -> change.get("op").asString(), (change) -> change.get("id").asString())
+			.containsExactly(tuple("delete", id(deleted)));
+		List<Batch> erinResumed = resumeAs("erin", erinToken);
+		assertThat(erinResumed).noneMatch(Batch::reset);
+		assertThat(ids(erinResumed)).isEmpty();
 	}
 
 	@Test
@@ -606,6 +656,8 @@ abstract class AbstractAclIntegrationTests {
 	void clientsResumingAfterRandomDeletionsAndAccessChangesHoldWhatTheyMaySeeAndHearOfNothingElse() throws Exception {
 		int toldOfDeletions = 0;
 		int quietAfterDeletionsTheyCouldNotSee = 0;
+		int toldToForget = 0;
+		int quietAfterRevocationsTheyCouldNotSee = 0;
 		for (long seed = 1; seed <= 3; seed++) {
 			Away away = new Away(new Random(seed), "seed " + seed);
 			for (int round = 0; round < 4; round++) {
@@ -614,12 +666,16 @@ abstract class AbstractAclIntegrationTests {
 			}
 			toldOfDeletions += away.toldOfDeletions;
 			quietAfterDeletionsTheyCouldNotSee += away.quietAfterDeletionsTheyCouldNotSee;
+			toldToForget += away.toldToForget;
+			quietAfterRevocationsTheyCouldNotSee += away.quietAfterRevocationsTheyCouldNotSee;
 			this.memos.deleteAll();
 		}
-		// Both ways of catching up on a deletion happened, or the histories did not test
-		// them.
+		// Both ways of catching up on a deletion and on a revocation happened, or the
+		// histories did not test them.
 		assertThat(toldOfDeletions).isPositive();
 		assertThat(quietAfterDeletionsTheyCouldNotSee).isPositive();
+		assertThat(toldToForget).isPositive();
+		assertThat(quietAfterRevocationsTheyCouldNotSee).isPositive();
 	}
 
 	/**
@@ -647,11 +703,21 @@ abstract class AbstractAclIntegrationTests {
 		/** Per user, memos deleted since its token that it never could see. */
 		private final Map<String, Set<String>> deletedUnseen = new HashMap<>();
 
+		/**
+		 * Per user, memos some READ was revoked on since its token that it never could
+		 * see.
+		 */
+		private final Map<String, Set<String>> revokedUnseen = new HashMap<>();
+
 		private int created;
 
 		int toldOfDeletions;
 
 		int quietAfterDeletionsTheyCouldNotSee;
+
+		int toldToForget;
+
+		int quietAfterRevocationsTheyCouldNotSee;
 
 		Away(Random random, String context) throws Exception {
 			this.random = random;
@@ -684,6 +750,11 @@ abstract class AbstractAclIntegrationTests {
 					Set<String> granted = this.readers.get(id);
 					if (granted.remove(user)) {
 						AbstractAclIntegrationTests.this.acl.revokeUser("memo", id, user, BasePermission.READ);
+						for (String viewer : USERS) {
+							if (!this.couldSee.get(viewer).contains(id)) {
+								this.revokedUnseen.get(viewer).add(id);
+							}
+						}
 					}
 					else {
 						granted.add(user);
@@ -740,9 +811,17 @@ abstract class AbstractAclIntegrationTests {
 				if (!reset && !this.deletedUnseen.get(user).isEmpty()) {
 					this.quietAfterDeletionsTheyCouldNotSee++;
 				}
+				if (!reset && changes(resumed).stream()
+					.anyMatch((change) -> change.get("op").asString().equals("forget"))) {
+					this.toldToForget++;
+				}
+				if (!reset && !this.revokedUnseen.get(user).isEmpty()) {
+					this.quietAfterRevocationsTheyCouldNotSee++;
+				}
 				this.tokens.put(user, lastToken(resumed));
 				this.couldSee.put(user, new TreeSet<>(visibleTo(user)));
 				this.deletedUnseen.put(user, new TreeSet<>());
+				this.revokedUnseen.put(user, new TreeSet<>());
 			}
 		}
 
@@ -764,6 +843,7 @@ abstract class AbstractAclIntegrationTests {
 			for (String user : USERS) {
 				this.couldSee.computeIfAbsent(user, (key) -> new TreeSet<>()).addAll(visibleTo(user));
 				this.deletedUnseen.computeIfAbsent(user, (key) -> new TreeSet<>());
+				this.revokedUnseen.computeIfAbsent(user, (key) -> new TreeSet<>());
 			}
 		}
 
