@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * It answers only for tokens after its floor: every access change numbered after the
  * floor is recorded here, or recorded as unknown. It starts recording at the type's first
- * access change, so a type whose access never changes keeps nothing, and it keeps at most
- * a bounded number of changes: dropping the oldest raises the floor past it. Written
- * under its own lock, by the fan-out; read without one.
+ * change of an access control list (it decides only from one), so a type whose lists
+ * never change keeps nothing and asks the policy nothing, and it keeps at most a bounded
+ * number of changes: dropping the oldest raises the floor past it. Written under its own
+ * lock, by the fan-out; read without one.
  *
  * @author Entanglement
  */
@@ -84,6 +85,11 @@ final class AccessHistory {
 	 */
 	synchronized void changed(long seq, SyncChange current, @Nullable SyncChange previous,
 			Function<SyncChange, @Nullable String> accessState) {
+		if (this.floor == Long.MAX_VALUE) {
+			// Decided on only after a change of a list: until one, nothing to keep.
+			seen(seq);
+			return;
+		}
 		if (previous == null) {
 			unknown(seq, current.key().id());
 			return;

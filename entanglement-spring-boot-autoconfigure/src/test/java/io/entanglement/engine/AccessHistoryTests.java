@@ -1,6 +1,8 @@
 package io.entanglement.engine;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -30,8 +32,14 @@ class AccessHistoryTests {
 	@Test
 	void answersNothingBeforeItsFirstAccessChange() {
 		AccessHistory history = new AccessHistory(10);
-		history.changed(5, memo("1", 2, "red"), memo("1", 1, "red"), AccessHistoryTests::team);
+		List<SyncChange> asked = new ArrayList<>();
+		history.changed(5, memo("1", 2, "blue"), memo("1", 1, "red"), (state) -> {
+			asked.add(state);
+			return team(state);
+		});
 		history.unknown(6, "1");
+		// Nothing is decided before a change of a list: the policy is not asked either.
+		assertThat(asked).isEmpty();
 		assertThat(history.floor()).isEqualTo(Long.MAX_VALUE);
 		assertThat(history.size()).isZero();
 		assertThat(history.couldSee(memo("1", 2, "red"), 4, may("alice"))).isNull();
@@ -67,6 +75,7 @@ class AccessHistoryTests {
 	@Test
 	void aChangeOfWhatThePolicyDecidesOnBeforeTheFirstChangeOfTheListCannotBeToldApart() {
 		AccessHistory history = new AccessHistory(10);
+		history.aclChanged(5, "2", revoke("carol"));
 		history.changed(10, memo("1", 2, "blue"), memo("1", 1, "red"), AccessHistoryTests::team);
 		history.aclChanged(11, "1", revoke("bob"));
 		// The list before the revocation is not the one that decided on the team at the

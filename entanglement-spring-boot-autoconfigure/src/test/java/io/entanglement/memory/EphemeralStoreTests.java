@@ -185,6 +185,9 @@ class EphemeralStoreTests {
 		SameTeam teams = new SameTeam();
 		SyncManager manager = manager(teams, cursors);
 		cursors.put("a", "carol", Map.of("team", "green", "x", 1));
+		cursors.put("z", "carol", Map.of("team", "green", "x", 1));
+		// An access change before the token: from then on, access changes are kept.
+		manager.memoryAccessChanged(Map.of(new ObjectKey("cursor", "z"), teams.move("erin", "green")), Set.of());
 		String token = subscribeAndLeave(manager, "alice");
 		RecordingTransport dave = watch(manager, "dave");
 
