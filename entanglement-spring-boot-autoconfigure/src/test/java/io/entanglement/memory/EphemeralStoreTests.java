@@ -185,9 +185,7 @@ class EphemeralStoreTests {
 		SameTeam teams = new SameTeam();
 		SyncManager manager = manager(teams, cursors);
 		cursors.put("a", "carol", Map.of("team", "green", "x", 1));
-		cursors.put("z", "carol", Map.of("team", "green", "x", 1));
-		// An access change before the token: from then on, access changes are kept.
-		manager.memoryAccessChanged(Map.of(new ObjectKey("cursor", "z"), teams.move("erin", "green")), Set.of());
+		keepAccessChangesFromNow(manager, cursors, teams);
 		String token = subscribeAndLeave(manager, "alice");
 		RecordingTransport dave = watch(manager, "dave");
 
@@ -210,9 +208,7 @@ class EphemeralStoreTests {
 		SameTeam teams = new SameTeam();
 		SyncManager manager = manager(teams, cursors);
 		cursors.put("a", "carol", Map.of("team", "red", "x", 1));
-		cursors.put("z", "carol", Map.of("team", "green", "x", 1));
-		// An access change before the token: from then on, access changes are kept.
-		manager.memoryAccessChanged(Map.of(new ObjectKey("cursor", "z"), teams.move("erin", "green")), Set.of());
+		keepAccessChangesFromNow(manager, cursors, teams);
 		String token = subscribeAndLeave(manager, "alice");
 		RecordingTransport dave = watch(manager, "dave");
 
@@ -495,6 +491,15 @@ class EphemeralStoreTests {
 		org.awaitility.Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(outbox.pendingCount()).isEqualTo(count));
+	}
+
+	/**
+	 * Change the access to another object: from then on, the manager keeps what catch-up
+	 * needs to decide on access changes.
+	 */
+	private static void keepAccessChangesFromNow(SyncManager manager, EphemeralStore cursors, SameTeam teams) {
+		cursors.put("z", "carol", Map.of("team", "green", "x", 1));
+		manager.memoryAccessChanged(Map.of(new ObjectKey("cursor", "z"), teams.move("erin", "green")), Set.of());
 	}
 
 	private String subscribeAndLeave(SyncManager manager, String user) throws InterruptedException {

@@ -21,6 +21,7 @@ import io.entanglement.testapp.StompTestClient;
 import io.entanglement.testapp.StompTestClient.Batch;
 import io.entanglement.testapp.StompTestClient.View;
 import io.entanglement.testapp.TestApplication;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -237,9 +238,8 @@ abstract class AbstractAclIntegrationTests {
 			// She could see 'lost' at her token: she is told to forget it, as she would
 			// have been live, and keeps the rest.
 			assertThat(resumed).noneMatch(Batch::reset);
-			assertThat(changes(resumed))
-				.extracting((change) -> change.get("op").asString(), (change) -> change.get("id").asString())
-				.containsExactlyInAnyOrder(tuple("forget", id(lost)), tuple("upsert", id(gained)));
+			assertThat(opsAndIds(resumed)).containsExactlyInAnyOrder(tuple("forget", id(lost)),
+					tuple("upsert", id(gained)));
 			view.apply(resumed);
 			assertThat(view.objects()).containsOnlyKeys(id(kept), id(gained));
 			alice.assertNoBatchWithin(QUIET);
@@ -318,9 +318,7 @@ abstract class AbstractAclIntegrationTests {
 			erin.subscribe("memo", erinToken);
 			List<Batch> aliceResumed = alice.untilSynced();
 			assertThat(aliceResumed).noneMatch(Batch::reset);
-			assertThat(changes(aliceResumed))
-				.extracting((change) -> change.get("op").asString(), (change) -> change.get("id").asString())
-				.containsExactly(tuple("forget", id(revoked)));
+			assertThat(opsAndIds(aliceResumed)).containsExactly(tuple("forget", id(revoked)));
 			// Bob still may see it: he is sent it again at most, not reset.
 			List<Batch> bobResumed = bob.untilSynced();
 			assertThat(bobResumed).noneMatch(Batch::reset);
@@ -374,9 +372,7 @@ abstract class AbstractAclIntegrationTests {
 		// change of access was announced with.
 		List<Batch> aliceResumed = resumeAs("alice", aliceToken);
 		assertThat(aliceResumed).noneMatch(Batch::reset);
-		assertThat(changes(aliceResumed))
-			.extracting((change) -> change.get("op").asString(), (change) -> change.get("id").asString())
-			.containsExactly(tuple("delete", id(deleted)));
+		assertThat(opsAndIds(aliceResumed)).containsExactly(tuple("delete", id(deleted)));
 		List<Batch> erinResumed = resumeAs("erin", erinToken);
 		assertThat(erinResumed).noneMatch(Batch::reset);
 		assertThat(ids(erinResumed)).isEmpty();
@@ -965,6 +961,13 @@ abstract class AbstractAclIntegrationTests {
 
 	private static List<JsonNode> changes(List<Batch> batches) {
 		return batches.stream().flatMap((batch) -> batch.changes().stream()).toList();
+	}
+
+	/** The operation and id of each change of some batches, in order. */
+	private static List<Tuple> opsAndIds(List<Batch> batches) {
+		return changes(batches).stream()
+			.map((change) -> tuple(change.get("op").asString(), change.get("id").asString()))
+			.toList();
 	}
 
 	private static String id(Memo memo) {
