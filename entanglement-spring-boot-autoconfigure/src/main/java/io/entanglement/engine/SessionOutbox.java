@@ -42,6 +42,14 @@ public final class SessionOutbox {
 	 */
 	private static final int BURST_FRACTION = 16;
 
+	private static final int IDLE = 0;
+
+	private static final int SCHEDULED = 1;
+
+	private static final int WRITING = 2;
+
+	private static final int CLOSED = 3;
+
 	/** Subscriptions one session may hold at once. */
 	static final int MAX_SUBSCRIPTIONS = 256;
 
@@ -53,7 +61,12 @@ public final class SessionOutbox {
 
 	private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
 
-	private State state = State.IDLE;
+	/**
+	 * {@link #IDLE}, {@link #SCHEDULED}, {@link #WRITING} or {@link #CLOSED}. A number,
+	 * not an enum: the state changes on every write, and storing a reference in a
+	 * long-lived object costs the garbage collector a card to scan.
+	 */
+	private int state = IDLE;
 
 	/**
 	 * Confined to the dispatcher thread: already listed for a flush after this fan-out.
@@ -155,7 +168,7 @@ public final class SessionOutbox {
 
 	synchronized @Nullable Subscription add(String subscriptionId, SyncType type, String token,
 			Map<String, String> filter, boolean patches) {
-		if (this.state == State.CLOSED || this.subscriptions.containsKey(subscriptionId)) {
+		if (this.state == CLOSED || this.subscriptions.containsKey(subscriptionId)) {
 			return null;
 		}
 		if (this.subscriptions.size() >= MAX_SUBSCRIPTIONS) {
@@ -201,7 +214,7 @@ public final class SessionOutbox {
 	}
 
 	synchronized List<Subscription> close() {
-		this.state = State.CLOSED;
+		this.state = CLOSED;
 		List<Subscription> removed = new ArrayList<>(this.subscriptions.values());
 		removed.forEach(Subscription::end);
 		this.subscriptions.clear();
@@ -266,10 +279,10 @@ public final class SessionOutbox {
 	}
 
 	private void scheduleFlushLocked() {
-		if (this.state != State.IDLE) {
+		if (this.state != IDLE) {
 			return;
 		}
-		this.state = State.SCHEDULED;
+		this.state = SCHEDULED;
 		long delay = Math.max(flushIntervalDelay(), budgetDelay());
 		if (delay <= 0) {
 			this.manager.flushExecutor().execute(this::flush);
@@ -306,7 +319,7 @@ public final class SessionOutbox {
 	void flush() {
 		List<SyncFrame> frames;
 		synchronized (this) {
-			if (this.state != State.SCHEDULED) {
+			if (this.state != SCHEDULED) {
 				return;
 			}
 			long delay = budgetDelay();
@@ -316,14 +329,14 @@ public final class SessionOutbox {
 			}
 			frames = drainLocked();
 			if (frames.isEmpty()) {
-				this.state = State.IDLE;
+				this.state = IDLE;
 				if (transitionsWaitingLocked()) {
-					this.state = State.SCHEDULED;
+					this.state = SCHEDULED;
 					this.manager.flushAfter(this::flush, Math.max(1, this.nextTransitionNanos - System.nanoTime()));
 				}
 				return;
 			}
-			this.state = State.WRITING;
+			this.state = WRITING;
 			this.lastFlushNanos = System.nanoTime();
 			this.manager.pacer().wrote(this);
 		}
@@ -444,10 +457,10 @@ public final class SessionOutbox {
 
 	private void written() {
 		synchronized (this) {
-			if (this.state != State.WRITING) {
+			if (this.state != WRITING) {
 				return;
 			}
-			this.state = State.IDLE;
+			this.state = IDLE;
 			for (Subscription subscription : this.subscriptions.values()) {
 				if (subscription.hasWork(false) || subscription.hasTransitionsWaiting()) {
 					scheduleFlushLocked();
@@ -455,12 +468,6 @@ public final class SessionOutbox {
 				}
 			}
 		}
-	}
-
-	private enum State {
-
-		IDLE, SCHEDULED, WRITING, CLOSED
-
 	}
 
 }

@@ -36,9 +36,11 @@ final class Subscription {
 
 	/**
 	 * Pending changes per object id, newest state only, and the ends of transitions per
-	 * object and transition.
+	 * object and transition. A new map after each drain that empties it: a map that
+	 * outlives a garbage collection costs the collector a card to scan for every change
+	 * put in it, a new one nothing.
 	 */
-	final LinkedHashMap<String, EncodedChange> pending = new LinkedHashMap<>();
+	LinkedHashMap<String, EncodedChange> pending = new LinkedHashMap<>();
 
 	/**
 	 * Pending transition updates per object and transition, newest only; released at the
@@ -92,9 +94,10 @@ final class Subscription {
 
 	/**
 	 * The version of each object the client holds once it has read what was handed to the
-	 * transport, if the client takes patches; {@code null} otherwise.
+	 * transport, if the client takes patches; {@code null} otherwise. Each version is
+	 * updated in place, so a new version stores no reference in this long-lived map.
 	 */
-	private final @Nullable Map<String, Long> held;
+	private final @Nullable Map<String, long[]> held;
 
 	Subscription(SessionOutbox outbox, String id, SyncType type, String token, Map<String, String> filter) {
 		this(outbox, id, type, token, filter, false);
@@ -287,8 +290,8 @@ final class Subscription {
 		if (this.held == null || change.patch() == null) {
 			return false;
 		}
-		Long version = this.held.get(change.id());
-		return version != null && version == change.version() - 1;
+		long[] version = this.held.get(change.id());
+		return version != null && version[0] == change.version() - 1;
 	}
 
 	private void hold(EncodedChange change) {
@@ -296,7 +299,13 @@ final class Subscription {
 			return;
 		}
 		if (change.change().op() == SyncChange.Op.UPSERT) {
-			this.held.put(change.id(), change.version());
+			long[] version = this.held.get(change.id());
+			if (version != null) {
+				version[0] = change.version();
+			}
+			else {
+				this.held.put(change.id(), new long[] { change.version() });
+			}
 		}
 		else {
 			this.held.remove(change.id());
@@ -325,6 +334,7 @@ final class Subscription {
 		this.pendingLimit = Math.max(maxPending, Math.min(this.pendingLimit, this.pending.size() + maxPending));
 		boolean emptied = this.pending.isEmpty();
 		if (emptied) {
+			this.pending = new LinkedHashMap<>();
 			this.token = watermarkToken;
 			this.syncPending = false;
 		}

@@ -120,6 +120,15 @@ final class StompSessionWriter extends WebSocketSessionDecorator {
 			return;
 		}
 		this.queuedBytes.addAndGet(outgoing.length);
+		if (this.queue.isEmpty() && this.writing.compareAndSet(false, true)) {
+			// Nothing waits and nothing is being written: write it without queueing it
+			// (the queue outlives garbage collections, and linking a message into it
+			// costs the collector cards to scan).
+			if (write(outgoing)) {
+				drain();
+			}
+			return;
+		}
 		this.queue.add(outgoing);
 		drain();
 	}
