@@ -49,10 +49,7 @@ class StompSessionWriterTests {
 
 	@Test
 	void aMessageSentWhileNothingIsBeingWrittenIsWrittenAtOnce() throws Exception {
-		StompSessionWriter writer = writer((text, handler) -> {
-			this.written.add(text);
-			this.completions.add(handler);
-		});
+		StompSessionWriter writer = recordingWriter();
 		writer.sendMessage(new TextMessage("a"));
 		assertThat(this.written).containsExactly("a");
 		complete(0);
@@ -62,10 +59,7 @@ class StompSessionWriterTests {
 
 	@Test
 	void messagesSentWhileOneIsBeingWrittenWaitAndFollowItInOrder() throws Exception {
-		StompSessionWriter writer = writer((text, handler) -> {
-			this.written.add(text);
-			this.completions.add(handler);
-		});
+		StompSessionWriter writer = recordingWriter();
 		writer.sendMessage(new TextMessage("a"));
 		writer.sendMessage(new TextMessage("b"));
 		writer.sendMessage(new TextMessage("c"));
@@ -139,6 +133,16 @@ class StompSessionWriterTests {
 			int thread = Integer.parseInt(parts[0]);
 			assertThat(Integer.parseInt(parts[1])).as("message of thread " + thread).isEqualTo(next[thread]++);
 		}
+	}
+
+	/**
+	 * A writer whose writes are recorded and complete only when the test says.
+	 */
+	private StompSessionWriter recordingWriter() {
+		return writer((text, handler) -> {
+			this.written.add(text);
+			this.completions.add(handler);
+		});
 	}
 
 	private void complete(int index) {
