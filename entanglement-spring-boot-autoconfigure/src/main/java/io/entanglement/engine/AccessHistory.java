@@ -85,7 +85,7 @@ final class AccessHistory {
 	 */
 	synchronized void changed(long seq, SyncChange current, @Nullable SyncChange previous,
 			Function<SyncChange, @Nullable String> accessState) {
-		if (this.floor == Long.MAX_VALUE) {
+		if (!recording()) {
 			// Decided on only after a change of a list: until one, nothing to keep.
 			seen(seq);
 			return;
@@ -116,7 +116,7 @@ final class AccessHistory {
 	 * @param id the object id
 	 */
 	synchronized void unknown(long seq, String id) {
-		if (this.floor != Long.MAX_VALUE) {
+		if (recording()) {
 			add(new Event(id, seq, null, null));
 		}
 		else {
@@ -130,7 +130,7 @@ final class AccessHistory {
 	 * @param seq the number
 	 */
 	synchronized void lost(long seq) {
-		if (this.floor != Long.MAX_VALUE) {
+		if (recording()) {
 			raiseFloor(seq);
 		}
 		else {
@@ -199,7 +199,7 @@ final class AccessHistory {
 	}
 
 	private void add(Event event) {
-		if (this.floor == Long.MAX_VALUE) {
+		if (!recording()) {
 			// Nothing before it was recorded: it answers for tokens from just before it
 			// and after every number heard of before it, out of order, from others.
 			this.floor = Math.max(event.seq() - 1, this.seen);
@@ -211,6 +211,11 @@ final class AccessHistory {
 			raiseFloor(oldest.seq());
 			this.byId.computeIfPresent(oldest.id(), (id, events) -> without(events, oldest));
 		}
+	}
+
+	/** Whether a change of an access control list has been recorded: the floor is set. */
+	private boolean recording() {
+		return this.floor != Long.MAX_VALUE;
 	}
 
 	/** Until this history records, the highest number it was told of. */

@@ -206,8 +206,7 @@ final class Subscription {
 			merged.put(change.id(), (live != null && live.version() >= change.version()) ? live : change);
 		}
 		merged.putAll(this.pending);
-		this.pending.clear();
-		this.pending.putAll(merged);
+		this.pending = merged;
 		this.known = new HashMap<>(merged);
 		this.pendingLimit = merged.size() + maxPending;
 		this.settleSeq = settleSeq;
@@ -233,8 +232,7 @@ final class Subscription {
 				merged.put(slot, live);
 			}
 		});
-		this.pending.clear();
-		this.pending.putAll(merged);
+		this.pending = merged;
 		Map<String, EncodedChange> known = new HashMap<>(loadedById);
 		merged.values().forEach((change) -> {
 			if (!change.isTransition()) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.assertj.core.groups.Tuple;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,6 +53,18 @@ public record Batch(String subscriptionId, String destination, String token, Str
 	 */
 	public List<String> ids() {
 		return this.changes.stream().map(Change::id).toList();
+	}
+
+	/**
+	 * The operation and id of every change of some batches, in order.
+	 * @param batches the batches
+	 * @return a tuple of operation and id per change
+	 */
+	public static List<Tuple> opsAndIds(List<Batch> batches) {
+		return batches.stream()
+			.flatMap((batch) -> batch.changes().stream())
+			.map((change) -> new Tuple(change.op(), change.id()))
+			.toList();
 	}
 
 	/**

@@ -119,14 +119,10 @@ class EphemeralStoreTests {
 
 		List<Batch> aliceResumed = resume(manager, "alice", aliceToken);
 		assertThat(aliceResumed).noneMatch(Batch::reset);
-		assertThat(aliceResumed.stream().flatMap((batch) -> batch.changes().stream()))
-			.extracting(Batch.Change::op, Batch.Change::id)
-			.containsExactly(tuple("upsert", "a"));
+		assertThat(Batch.opsAndIds(aliceResumed)).containsExactly(tuple("upsert", "a"));
 		List<Batch> bobResumed = resume(manager, "bob", bobToken);
 		assertThat(bobResumed).noneMatch(Batch::reset);
-		assertThat(bobResumed.stream().flatMap((batch) -> batch.changes().stream()))
-			.extracting(Batch.Change::op, Batch.Change::id)
-			.containsExactlyInAnyOrder(tuple("upsert", "b"), tuple("upsert", "c"));
+		assertThat(Batch.opsAndIds(bobResumed)).containsExactlyInAnyOrder(tuple("upsert", "b"), tuple("upsert", "c"));
 	}
 
 	@Test
@@ -174,9 +170,7 @@ class EphemeralStoreTests {
 		// She could see 'a' at her token: she is told to forget it, as she was live.
 		List<Batch> caughtUp = resume(manager, "alice", token);
 		assertThat(caughtUp).noneMatch(Batch::reset);
-		assertThat(caughtUp.stream().flatMap((batch) -> batch.changes().stream()))
-			.extracting(Batch.Change::op, Batch.Change::id)
-			.containsExactlyInAnyOrder(tuple("forget", "a"), tuple("upsert", "b"));
+		assertThat(Batch.opsAndIds(caughtUp)).containsExactlyInAnyOrder(tuple("forget", "a"), tuple("upsert", "b"));
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.entanglement.stomp;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
@@ -121,11 +123,7 @@ class StompSessionWriterTests {
 		for (Thread sender : senders) {
 			sender.join(TimeUnit.SECONDS.toMillis(30));
 		}
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (writes.size() < threads * messages && System.nanoTime() < deadline) {
-			Thread.sleep(10);
-		}
-		assertThat(writes).hasSize(threads * messages);
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(writes).hasSize(threads * messages));
 		assertThat(overlapping).hasValue(0);
 		int[] next = new int[threads];
 		for (String text : writes) {
