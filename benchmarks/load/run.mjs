@@ -86,8 +86,10 @@ const SETTINGS = args.flatMap((arg, i) => (arg === '--set' && args[i + 1] ? [arg
 // --tomcat-buffer n: both servers run with -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=n.
 const TOMCAT_BUFFER = flag('--tomcat-buffer', null);
 const PORT = 18080;
-// 3 GB: 10,000 idle sessions hold about 1.2 GB of heap (P4).
-const HEAP = '-Xmx3g';
+// 3 GB: 10,000 idle sessions hold about 1.2 GB of heap (P4). Fixed, as servers are usually
+// run: the heap measurements' full collections would otherwise shrink it, and the scenario
+// after them would pay for growing it again (the kernel zeroing every page it gives back).
+const HEAP = ['-Xms3g', '-Xmx3g'];
 const P1_CLIENT_PROCESSES = 4;
 const AUTH = 'Basic ' + Buffer.from('u0:bench').toString('base64');
 const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '')
@@ -110,7 +112,7 @@ const CLASSES = {
 
 async function startServer(app, extra = [], label = app, heap = HEAP) {
 	const classpath = path.join(MODULE, 'target/classes') + ':' + readFileSync(path.join(MODULE, 'target/load-classpath.txt'), 'utf8').trim();
-	const jvm = [heap];
+	const jvm = [...heap];
 	if (TOMCAT_BUFFER) {
 		jvm.push('-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=' + TOMCAT_BUFFER);
 	}
@@ -707,7 +709,7 @@ function report() {
 	lines.push(COMMAND);
 	lines.push('```');
 	lines.push('');
-	lines.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, ${javaVersion}, server heap \`${HEAP}\`, Node ${process.version}. ` +
+	lines.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, ${javaVersion}, server heap \`${HEAP.join(' ')}\`, Node ${process.version}. ` +
 		`Server and client processes share the cores over loopback. ` + (DEFLATE ? 'Clients offer permessage-deflate (as browsers and `ws` do); the baseline (Tomcat\'s default) accepts it, ' + (COMPRESSION ? 'and so does Entanglement (`--compression`: `entanglement.stomp.compression=true`). ' : 'Entanglement refuses it (its default, `entanglement.stomp.compression=false`). ') : 'Clients do not offer permessage-deflate (`--no-deflate`). ')
 		+ (DELTA ? 'Entanglement sessions ask for patches (`entanglement-delta:true`, as the JS client does). ' : 'Entanglement sessions do not ask for patches (`--no-delta`). ')
 		+ (BINARY_FRAMES ? 'Entanglement sessions ask for batches as binary WebSocket messages (`--binary-frames`: `entanglement-binary-frames:true` on CONNECT). ' : '')
@@ -867,7 +869,7 @@ function notes() {
 
 - All scenarios of one server run in the same process, in this order: warm-up, P5, P2, (baseline:
   P3), P4 and P1, P8, P7, P6. P3 with Entanglement runs in a server of its own (capped sessions).
-  Server heap is \`${HEAP}\` (10,000 sessions hold over 1 GB).
+  Server heap is \`${HEAP.join(' ')}\` (10,000 sessions hold over 1 GB).
 - P4 at ${MODE.p6Sessions.toLocaleString('en-US')} sessions: the sessions of P6 (one subscription each,
   to the group markers, of which each sees one), heap after GC with them connected and idle minus the
   same just before they connected, divided by the sessions; also after the first 1,000 of them.
