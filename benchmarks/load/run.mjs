@@ -41,9 +41,13 @@ const ONLY = flag('--only', 'p1,p2,p3,p4,p5,p6,p7,p8').split(',');
 const runs_ = (scenario) => ONLY.includes(scenario);
 // P6: 1,000 groups of 10 users; each group sees one group marker. The committer offers
 // P6_RATE changes/s as P6_RATE / P6_BATCH transactions of P6_BATCH markers each.
+// --p6-rate n offers another rate (above the target, to find the headroom).
 const P6_GROUPS = 1000;
-const P6_RATE = 5000;
 const P6_BATCH = 50;
+const P6_RATE = Number(flag('--p6-rate', 5000));
+if (!(P6_RATE >= P6_BATCH) || P6_RATE % P6_BATCH !== 0) {
+	throw new Error(`--p6-rate must be a multiple of ${P6_BATCH}, got ${flag('--p6-rate', null)}`);
+}
 // P7: steady sessions that must lose nothing, and sessions that reconnect at P7_RECONNECTS/s
 // in total while P7_COMMITS commits/s change P7_OBJECTS markers (each at most once).
 const P7_OBJECTS = 1000;
@@ -96,7 +100,7 @@ const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (ar
 	+ (args.includes('--warm-seconds') ? ' --warm-seconds ' + MODE.warmSeconds : '')
 	+ (args.includes('--p1-seconds') ? ' --p1-seconds ' + MODE.p1Seconds : '') + (args.includes('--p2-seconds') ? ' --p2-seconds ' + MODE.p2Seconds : '')
 	+ (args.includes('--p6-seconds') ? ' --p6-seconds ' + MODE.p6Seconds : '') + (args.includes('--p7-warm-seconds') ? ' --p7-warm-seconds ' + MODE.p7WarmSeconds : '')
-	+ (args.includes('--p7-reconnects') ? ' --p7-reconnects ' + P7_RECONNECTS : '')
+	+ (args.includes('--p7-reconnects') ? ' --p7-reconnects ' + P7_RECONNECTS : '') + (args.includes('--p6-rate') ? ' --p6-rate ' + P6_RATE : '')
 	+ (args.includes('--p1-commits') ? ' --p1-commits ' + P1_COMMITS : '')
 	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '') + (BINARY_FRAMES ? ' --binary-frames' : '') + SETTINGS.map((setting) => ' --set ' + setting).join('')
 	+ (TOMCAT_BUFFER ? ' --tomcat-buffer ' + TOMCAT_BUFFER : '') + (QUICK && args.includes('--baseline') ? ' --baseline' : '') + (args.includes('--only') ? ' --only ' + ONLY.join(',') : '');
