@@ -39,6 +39,12 @@ final class StompSessionWriter extends WebSocketSessionDecorator {
 	private static final boolean JAKARTA_WEBSOCKET_PRESENT = ClassUtils.isPresent("jakarta.websocket.Session",
 			StompSessionWriter.class.getClassLoader());
 
+	private static final byte UNKNOWN = 0;
+
+	private static final byte TEXT = 1;
+
+	private static final byte BINARY = 2;
+
 	private final Queue<Outgoing> queue = new ConcurrentLinkedQueue<>();
 
 	private final AtomicBoolean writing = new AtomicBoolean();
@@ -50,6 +56,14 @@ final class StompSessionWriter extends WebSocketSessionDecorator {
 	private final long bufferSizeLimit;
 
 	private final boolean binaryFrames;
+
+	/**
+	 * How this session's batches go out, once known. The client asks on CONNECT, which is
+	 * handled before any SUBSCRIBE of the session and so before its first batch: read
+	 * once, at that batch, instead of looking the session's attributes up for every one.
+	 * Threads that race to read it find the same answer.
+	 */
+	private byte batchesAs = UNKNOWN;
 
 	private final RemoteEndpoint.@Nullable Async async;
 
@@ -110,8 +124,14 @@ final class StompSessionWriter extends WebSocketSessionDecorator {
 	}
 
 	private boolean binaryFrames() {
-		return this.binaryFrames
-				&& Boolean.TRUE.equals(getAttributes().get(StompSubscriptionHandler.BINARY_FRAMES_ATTRIBUTE));
+		byte known = this.batchesAs;
+		if (known == UNKNOWN) {
+			known = (this.binaryFrames
+					&& Boolean.TRUE.equals(getAttributes().get(StompSubscriptionHandler.BINARY_FRAMES_ATTRIBUTE)))
+							? BINARY : TEXT;
+			this.batchesAs = known;
+		}
+		return known == BINARY;
 	}
 
 	private void enqueue(Outgoing outgoing) {
