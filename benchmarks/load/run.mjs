@@ -791,6 +791,7 @@ function report() {
 		lines.push(rowOf('P7 steady sessions\' latency p99, ms', '–', p7('steadyP99'), 1, 'lower'));
 		lines.push(rowOf('P7 failed reconnects', '0', p7('reconnectFailures'), 0, null));
 		lines.push(rowOf('P7 server CPU, cores busy', '–', p7('serverCpuCores'), 2, null));
+		lines.push(rowOf('P7 server CPU per reconnect, ms (its share of the live load included)', '–', (f) => (f.p7 ? (f.p7.serverCpuCores * 1000) / f.p7.reconnectsPerSecond : undefined), 2, 'lower'));
 		lines.push(rowOf('P7 client processes\' CPU, cores busy', '–', p7('clientCpuCores'), 2, null));
 		lines.push(rowOf(`P7 commits/s the committer reached`, n(P7_COMMITS), p7('commitsPerSecond'), 1, null));
 	}
