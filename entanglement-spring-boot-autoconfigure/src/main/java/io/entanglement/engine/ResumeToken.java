@@ -17,6 +17,15 @@ public record ResumeToken(String epoch, long seq) {
 	private static final Pattern FORMAT = Pattern.compile("[0-9a-f]{1,32}\\.[0-9]{1,18}");
 
 	/**
+	 * A position in no database's sequence. Frames carry it until their client holds a
+	 * complete state (the first frames of a large snapshot), and a session that resumes
+	 * with a token handed to another identity resumes from it: a client resuming from it
+	 * is reset. Every number of a database, 0 included, is a position its client can
+	 * resume from.
+	 */
+	public static final ResumeToken NONE = new ResumeToken("0", 0);
+
+	/**
 	 * Parse a token as sent by a client.
 	 * @param value the header value
 	 * @return the token

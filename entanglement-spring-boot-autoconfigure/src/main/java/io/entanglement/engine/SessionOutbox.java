@@ -274,7 +274,7 @@ public final class SessionOutbox {
 	 * fresh snapshot instead.
 	 */
 	private void restartLocked(Subscription subscription) {
-		subscription.restart(subscription.type.clock().token(0));
+		subscription.restart();
 		this.manager.load(subscription, null, true);
 	}
 

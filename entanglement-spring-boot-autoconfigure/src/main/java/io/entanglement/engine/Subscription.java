@@ -250,7 +250,7 @@ final class Subscription {
 	/**
 	 * Drop everything pending and wait for a fresh snapshot.
 	 */
-	void restart(String zeroToken) {
+	void restart() {
 		this.pending.clear();
 		this.transitions.clear();
 		this.known = null;
@@ -261,7 +261,7 @@ final class Subscription {
 		this.loading = true;
 		this.restartAfterLoad = false;
 		this.syncPending = false;
-		this.token = zeroToken;
+		this.token = ResumeToken.NONE.toString();
 	}
 
 	private int take(LinkedHashMap<String, EncodedChange> from, List<byte[]> batch, int bytes, int maxBytes) {

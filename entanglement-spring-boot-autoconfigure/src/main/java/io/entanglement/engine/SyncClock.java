@@ -139,7 +139,7 @@ final class SyncClock {
 
 	boolean canCatchUp(ResumeToken since) {
 		long watermark = watermark();
-		return since.seq() > 0 && since.epoch().equals(epoch())
+		return !since.equals(ResumeToken.NONE) && since.epoch().equals(epoch())
 				&& (since.seq() <= watermark || (this.shared && since.seq() <= this.changeLog.currentSeq()));
 	}
 

@@ -1639,7 +1639,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		}
 		ResumeToken token = (since != null) ? ResumeToken.parse(since) : null;
 		Subscription subscription = outbox.add(subscriptionId, type,
-				(token != null) ? token.toString() : type.clock().token(0), Map.copyOf(filter), patches);
+				(token != null) ? token.toString() : ResumeToken.NONE.toString(), Map.copyOf(filter), patches);
 		if (subscription == null) {
 			throw new InvalidRequestException("Subscription id '" + subscriptionId + "' is already in use");
 		}

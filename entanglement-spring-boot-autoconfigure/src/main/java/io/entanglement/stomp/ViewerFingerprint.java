@@ -61,8 +61,8 @@ final class ViewerFingerprint {
 
 	/**
 	 * The token to resume from for a session: the token a client sent without its
-	 * fingerprint, or, if the fingerprint is another session's, the token of sequence 0
-	 * of the same epoch, which is never caught up and so resets the client.
+	 * fingerprint, or, if the fingerprint is another session's, {@link ResumeToken#NONE},
+	 * which is never caught up and so resets the client.
 	 * @param since the {@code entanglement-since} header, {@code null} if absent
 	 * @param fingerprint the fingerprint of the resuming session
 	 * @return the token to resume from, {@code null} if none was sent
@@ -79,7 +79,10 @@ final class ViewerFingerprint {
 		if (since.substring(separator + 1).equals(fingerprint)) {
 			return token;
 		}
-		return new ResumeToken(ResumeToken.parse(token).epoch(), 0).toString();
+		// Checked like any token, then not resumed from: what the client holds was chosen
+		// for another identity.
+		ResumeToken.parse(token);
+		return ResumeToken.NONE.toString();
 	}
 
 	/**

@@ -285,7 +285,7 @@ class SessionOutboxTests {
 		assertThat(last.token()).isEqualTo("5eed.7");
 		assertThat(batches.subList(0, batches.size() - 1)).allSatisfy((batch) -> {
 			assertThat(batch.synced()).isFalse();
-			assertThat(batch.token()).isEqualTo("5eed.0");
+			assertThat(batch.token()).isEqualTo(ResumeToken.NONE.toString());
 		});
 	}
 
@@ -381,6 +381,41 @@ class SessionOutboxTests {
 			.containsExactlyInAnyOrder(tuple("1", 2L), tuple("2", 2L), tuple("3", 2L), tuple("4", 1L), tuple("5", 1L),
 					tuple("6", 1L), tuple("7", 1L), tuple("8", 1L), tuple("9", 1L), tuple("10", 1L));
 		assertThat(manager.metrics().resets()).isOne();
+	}
+
+	@Test
+	void theFreshSnapshotOfASubscriptionResetForFallingBehindNamesNoPositionUntilItIsComplete() throws Exception {
+		SyncManager manager = manager(
+				new SyncSettings(Duration.ZERO, 0, 5, 1024, Duration.ofDays(1), "node", Duration.ofSeconds(10)));
+		for (int i = 0; i < 40; i++) {
+			store(upsert("object-" + i, 1));
+		}
+		RecordingTransport transport = RecordingTransport.slow();
+		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", null);
+		Write snapshot = transport.nextWrite();
+		for (int i = 0; i < 40; i++) {
+			SyncChange change = upsert("object-" + i, 2);
+			this.points.apply(change);
+			manager.committed(manager.begin(i + 1), List.of(change));
+		}
+		awaitWatermark(manager, 40);
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(manager.metrics().resets()).isOne());
+		snapshot.complete();
+		List<Batch> batches = new ArrayList<>();
+		while (batches.isEmpty() || !batches.get(batches.size() - 1).synced()) {
+			Write write = transport.nextWrite();
+			batches.addAll(write.batches());
+			write.complete();
+		}
+		List<Batch> fresh = batches
+			.subList(batches.indexOf(batches.stream().filter(Batch::reset).findFirst().orElseThrow()), batches.size());
+		assertThat(fresh).hasSizeGreaterThan(1);
+		assertThat(fresh.get(fresh.size() - 1).token()).isEqualTo("5eed.40");
+		// A client that drops the connection in the middle must not resume from a
+		// position:
+		// what it holds is not complete.
+		assertThat(fresh.subList(0, fresh.size() - 1))
+			.allSatisfy((batch) -> assertThat(batch.token()).isEqualTo(ResumeToken.NONE.toString()));
 	}
 
 	@Test
@@ -563,6 +598,38 @@ class SessionOutboxTests {
 		Batch snapshot = single(transport.nextWrite());
 		assertThat(snapshot.reset()).isTrue();
 		assertThat(snapshot.ids()).containsExactly("1");
+	}
+
+	@Test
+	void resumeFromASnapshotTakenBeforeTheFirstCommitCatchesUp() throws Exception {
+		SyncManager manager = manager(SyncSettings.defaults());
+		store(upsert("1", 1));
+		RecordingTransport first = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, first), "sub-1", "point", null);
+		Batch snapshot = single(first.nextWrite());
+		assertThat(snapshot.synced()).isTrue();
+		assertThat(snapshot.token()).isEqualTo("5eed.0");
+		commit(manager, 1, upsert("2", 1));
+		awaitWatermark(manager, 1);
+
+		RecordingTransport resumed = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, resumed), "sub-1", "point", snapshot.token());
+		Batch caughtUp = single(resumed.nextWrite());
+		assertThat(caughtUp.reset()).isFalse();
+		assertThat(caughtUp.ids()).containsExactly("2");
+		assertThat(caughtUp.token()).isEqualTo("5eed.1");
+	}
+
+	@Test
+	void resumeFromTheTokenOfNoPositionResetsWithAFullSnapshot() throws Exception {
+		SyncManager manager = manager(SyncSettings.defaults());
+		store(upsert("1", 1));
+		RecordingTransport transport = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", ResumeToken.NONE.toString());
+		Batch snapshot = single(transport.nextWrite());
+		assertThat(snapshot.reset()).isTrue();
+		assertThat(snapshot.ids()).containsExactly("1");
+		assertThat(snapshot.token()).isEqualTo("5eed.0");
 	}
 
 	@Test

@@ -137,7 +137,7 @@ class SubscriptionTests {
 		@Override
 		public void applyTo(Model model) {
 			if (!model.subscription.loading) {
-				model.subscription.restart(manager.token(0));
+				model.subscription.restart();
 			}
 		}
 

@@ -1,5 +1,6 @@
 package io.entanglement.stomp;
 
+import io.entanglement.engine.ResumeToken;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -24,9 +25,10 @@ class ViewerFingerprintTests {
 	}
 
 	@Test
-	void aTokenOfTheSameFingerprintResumesAndOneOfAnotherStartsAgainFromZero() {
+	void aTokenOfTheSameFingerprintResumesAndOneOfAnotherIsNotResumedFrom() {
 		assertThat(ViewerFingerprint.resumable("5eed.7~0a1b2c3d4e5f", "0a1b2c3d4e5f")).isEqualTo("5eed.7");
-		assertThat(ViewerFingerprint.resumable("5eed.7~0a1b2c3d4e5f", "ffffffffffff")).isEqualTo("5eed.0");
+		assertThat(ViewerFingerprint.resumable("5eed.7~0a1b2c3d4e5f", "ffffffffffff"))
+			.isEqualTo(ResumeToken.NONE.toString());
 		assertThat(ViewerFingerprint.resumable("5eed.7", "0a1b2c3d4e5f")).isEqualTo("5eed.7");
 		assertThat(ViewerFingerprint.resumable(null, "0a1b2c3d4e5f")).isNull();
 	}
