@@ -511,9 +511,7 @@ class SessionOutboxTests {
 		record(4, upsert("changed", 9));
 		store(upsert("changed", 9));
 		record(5, SyncChange.delete(key("gone"), 3));
-		RecordingTransport transport = RecordingTransport.fast();
-		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", "5eed.1");
-		Batch catchUp = single(transport.nextWrite());
+		Batch catchUp = subscribeAsAlice(manager, "5eed.1");
 		assertThat(catchUp.reset()).isFalse();
 		assertThat(catchUp.synced()).isTrue();
 		assertThat(catchUp.token()).isEqualTo("5eed.5");
@@ -528,9 +526,7 @@ class SessionOutboxTests {
 		commit(manager, 2, upsert("b", 1));
 		commit(manager, 3, upsert("a", 2));
 		awaitWatermark(manager, 3);
-		RecordingTransport resumed = RecordingTransport.fast();
-		manager.subscribe(manager.open(ALICE, resumed), "sub-1", "point", "5eed.1");
-		Batch catchUp = single(resumed.nextWrite());
+		Batch catchUp = subscribeAsAlice(manager, "5eed.1");
 		assertThat(catchUp.reset()).isFalse();
 		assertThat(catchUp.changes())
 			.extracting(Batch.Change::id, Batch.Change::version, (change) -> change.state().get("name"))
@@ -562,9 +558,7 @@ class SessionOutboxTests {
 		// Trimmed once it holds an eighth more than the limit.
 		assertThat(manager.keptEncodings()).isLessThanOrEqualTo(9);
 
-		RecordingTransport resumed = RecordingTransport.fast();
-		manager.subscribe(manager.open(ALICE, resumed), "sub-1", "point", "5eed.20");
-		Batch catchUp = single(resumed.nextWrite());
+		Batch catchUp = subscribeAsAlice(manager, "5eed.20");
 		assertThat(catchUp.reset()).isFalse();
 		assertThat(catchUp.changes()).extracting(Batch.Change::id, (change) -> change.state().get("name"))
 			.containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(21, 40)
@@ -579,9 +573,7 @@ class SessionOutboxTests {
 		store(upsert("1", 1), upsert("2", 1));
 		record(1, upsert("1", 1));
 		record(2, upsert("2", 1));
-		RecordingTransport transport = RecordingTransport.fast();
-		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", "beef.1");
-		Batch snapshot = single(transport.nextWrite());
+		Batch snapshot = subscribeAsAlice(manager, "beef.1");
 		assertThat(snapshot.reset()).isTrue();
 		assertThat(snapshot.ids()).containsExactly("1", "2");
 		assertThat(snapshot.token()).isEqualTo("5eed.2");
@@ -593,9 +585,7 @@ class SessionOutboxTests {
 		store(upsert("1", 1));
 		record(4, upsert("1", 1));
 		this.changeLog.purgedUpTo(3);
-		RecordingTransport transport = RecordingTransport.fast();
-		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", "5eed.2");
-		Batch snapshot = single(transport.nextWrite());
+		Batch snapshot = subscribeAsAlice(manager, "5eed.2");
 		assertThat(snapshot.reset()).isTrue();
 		assertThat(snapshot.ids()).containsExactly("1");
 	}
@@ -604,17 +594,13 @@ class SessionOutboxTests {
 	void resumeFromASnapshotTakenBeforeTheFirstCommitCatchesUp() throws Exception {
 		SyncManager manager = manager(SyncSettings.defaults());
 		store(upsert("1", 1));
-		RecordingTransport first = RecordingTransport.fast();
-		manager.subscribe(manager.open(ALICE, first), "sub-1", "point", null);
-		Batch snapshot = single(first.nextWrite());
+		Batch snapshot = subscribeAsAlice(manager, null);
 		assertThat(snapshot.synced()).isTrue();
 		assertThat(snapshot.token()).isEqualTo("5eed.0");
 		commit(manager, 1, upsert("2", 1));
 		awaitWatermark(manager, 1);
 
-		RecordingTransport resumed = RecordingTransport.fast();
-		manager.subscribe(manager.open(ALICE, resumed), "sub-1", "point", snapshot.token());
-		Batch caughtUp = single(resumed.nextWrite());
+		Batch caughtUp = subscribeAsAlice(manager, snapshot.token());
 		assertThat(caughtUp.reset()).isFalse();
 		assertThat(caughtUp.ids()).containsExactly("2");
 		assertThat(caughtUp.token()).isEqualTo("5eed.1");
@@ -624,9 +610,7 @@ class SessionOutboxTests {
 	void resumeFromTheTokenOfNoPositionResetsWithAFullSnapshot() throws Exception {
 		SyncManager manager = manager(SyncSettings.defaults());
 		store(upsert("1", 1));
-		RecordingTransport transport = RecordingTransport.fast();
-		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", ResumeToken.NONE.toString());
-		Batch snapshot = single(transport.nextWrite());
+		Batch snapshot = subscribeAsAlice(manager, ResumeToken.NONE.toString());
 		assertThat(snapshot.reset()).isTrue();
 		assertThat(snapshot.ids()).containsExactly("1");
 		assertThat(snapshot.token()).isEqualTo("5eed.0");
@@ -766,6 +750,16 @@ class SessionOutboxTests {
 
 	private static void awaitWatermark(SyncManager manager, long seq) {
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(manager.watermark()).isEqualTo(seq));
+	}
+
+	/**
+	 * Subscribe as alice, from a token if one is given, and take the one batch that
+	 * answers.
+	 */
+	private static Batch subscribeAsAlice(SyncManager manager, @Nullable String since) throws InterruptedException {
+		RecordingTransport transport = RecordingTransport.fast();
+		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", since);
+		return single(transport.nextWrite());
 	}
 
 	private static Batch single(Write write) {
