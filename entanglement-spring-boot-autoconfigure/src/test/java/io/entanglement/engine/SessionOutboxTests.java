@@ -269,11 +269,8 @@ class SessionOutboxTests {
 
 	@Test
 	void snapshotLargerThanOneWriteSpansFramesAndOnlyTheLastIsSyncedWithANewToken() throws Exception {
-		SyncManager manager = manager(
-				new SyncSettings(Duration.ZERO, 0, 10_000, 1024, Duration.ofDays(1), "node", Duration.ofSeconds(10)));
-		for (int i = 0; i < 40; i++) {
-			store(upsert("object-" + i, 1));
-		}
+		SyncManager manager = manager(framesOf1024Bytes(10_000));
+		storeObjects(40);
 		this.changeLog.record(7, upsert("object-0", 1));
 		RecordingTransport transport = RecordingTransport.fast();
 		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", null);
@@ -369,12 +366,7 @@ class SessionOutboxTests {
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(manager.metrics().resets()).isOne());
 		assertThat(outbox.pendingCount()).isLessThanOrEqualTo(10);
 		snapshot.complete();
-		List<Batch> batches = new ArrayList<>();
-		while (batches.isEmpty() || !batches.get(batches.size() - 1).synced()) {
-			Write write = transport.nextWrite();
-			batches.addAll(write.batches());
-			write.complete();
-		}
+		List<Batch> batches = completeUntilSynced(transport);
 		assertThat(batches.get(0).reset()).isTrue();
 		assertThat(batches.stream().flatMap((batch) -> batch.changes().stream()))
 			.extracting(Batch.Change::id, Batch.Change::version)
@@ -385,11 +377,8 @@ class SessionOutboxTests {
 
 	@Test
 	void theFreshSnapshotOfASubscriptionResetForFallingBehindNamesNoPositionUntilItIsComplete() throws Exception {
-		SyncManager manager = manager(
-				new SyncSettings(Duration.ZERO, 0, 5, 1024, Duration.ofDays(1), "node", Duration.ofSeconds(10)));
-		for (int i = 0; i < 40; i++) {
-			store(upsert("object-" + i, 1));
-		}
+		SyncManager manager = manager(framesOf1024Bytes(5));
+		storeObjects(40);
 		RecordingTransport transport = RecordingTransport.slow();
 		manager.subscribe(manager.open(ALICE, transport), "sub-1", "point", null);
 		Write snapshot = transport.nextWrite();
@@ -401,12 +390,7 @@ class SessionOutboxTests {
 		awaitWatermark(manager, 40);
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(manager.metrics().resets()).isOne());
 		snapshot.complete();
-		List<Batch> batches = new ArrayList<>();
-		while (batches.isEmpty() || !batches.get(batches.size() - 1).synced()) {
-			Write write = transport.nextWrite();
-			batches.addAll(write.batches());
-			write.complete();
-		}
+		List<Batch> batches = completeUntilSynced(transport);
 		List<Batch> fresh = batches
 			.subList(batches.indexOf(batches.stream().filter(Batch::reset).findFirst().orElseThrow()), batches.size());
 		assertThat(fresh).hasSizeGreaterThan(1);
@@ -750,6 +734,33 @@ class SessionOutboxTests {
 
 	private static void awaitWatermark(SyncManager manager, long seq) {
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(manager.watermark()).isEqualTo(seq));
+	}
+
+	/**
+	 * Settings whose frames hold at most 1 KB, so a snapshot of a few dozen objects spans
+	 * several.
+	 */
+	private static SyncSettings framesOf1024Bytes(int maxPending) {
+		return new SyncSettings(Duration.ZERO, 0, maxPending, 1024, Duration.ofDays(1), "node", Duration.ofSeconds(10));
+	}
+
+	private void storeObjects(int count) {
+		for (int i = 0; i < count; i++) {
+			store(upsert("object-" + i, 1));
+		}
+	}
+
+	/**
+	 * Complete a slow transport's writes one by one until a batch is synced.
+	 */
+	private static List<Batch> completeUntilSynced(RecordingTransport slow) throws InterruptedException {
+		List<Batch> batches = new ArrayList<>();
+		while (batches.isEmpty() || !batches.get(batches.size() - 1).synced()) {
+			Write write = slow.nextWrite();
+			batches.addAll(write.batches());
+			write.complete();
+		}
+		return batches;
 	}
 
 	/**
