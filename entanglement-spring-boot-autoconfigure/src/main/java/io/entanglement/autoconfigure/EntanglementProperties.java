@@ -655,7 +655,9 @@ public class EntanglementProperties {
 		static final DataSize DEFAULT_CONTAINER_BUFFER_SIZE = DataSize.ofKilobytes(2);
 
 		/**
-		 * Path of the STOMP over WebSocket endpoint.
+		 * Path of the STOMP over WebSocket endpoint. Its handshake is matched before the
+		 * application's own mappings, so a page fallback mapped to /** does not answer
+		 * it.
 		 */
 		private String endpoint = "/entanglement";
 

@@ -31,6 +31,7 @@ import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
 import org.springframework.messaging.simp.config.ChannelRegistration;
@@ -265,6 +266,10 @@ public final class EntanglementStompAutoConfiguration {
 			// SUBSCRIBE, UNSUBSCRIBE and SEND of one session are handled in the order
 			// sent.
 			registry.setPreserveReceiveOrder(true);
+			// The endpoint's path is the endpoint's, before any controller's: a page
+			// fallback mapped to /** would otherwise answer the handshake. Every
+			// handshake is also spared matching all the application's mappings first.
+			registry.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		}
 
 		@Override
