@@ -396,8 +396,7 @@ class SessionOutboxTests {
 		assertThat(fresh).hasSizeGreaterThan(1);
 		assertThat(fresh.get(fresh.size() - 1).token()).isEqualTo("5eed.40");
 		// A client that drops the connection in the middle must not resume from a
-		// position:
-		// what it holds is not complete.
+		// position: what it holds is not complete.
 		assertThat(fresh.subList(0, fresh.size() - 1))
 			.allSatisfy((batch) -> assertThat(batch.token()).isEqualTo(ResumeToken.NONE.toString()));
 	}

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 import io.entanglement.testapp.StompTestClient;
 import io.entanglement.testapp.TestApplication;
@@ -38,13 +36,11 @@ class H2CatchAllControllerIntegrationTests {
 	void theHandshakeReachesTheEndpointWhileAControllerAnswersEveryOtherPath() throws Exception {
 		try (StompTestClient alice = StompTestClient.connect(this.port, "alice")) {
 			alice.subscribe("marker");
-			assertThat(alice.untilSynced()).isNotNull();
+			assertThat(alice.untilSynced()).isNotEmpty();
 		}
 		HttpResponse<String> page = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/meetups/42"))
-				.header("Authorization",
-						"Basic " + Base64.getEncoder()
-							.encodeToString("alice:password".getBytes(StandardCharsets.UTF_8)))
+				.header("Authorization", StompTestClient.basicAuthorization("alice"))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.body()).isEqualTo(PageFallback.PAGE);

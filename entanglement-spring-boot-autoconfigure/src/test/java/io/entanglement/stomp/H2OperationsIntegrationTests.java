@@ -4,9 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 
 import io.entanglement.testapp.Marker;
@@ -119,8 +117,7 @@ class H2OperationsIntegrationTests {
 
 	private JsonNode get(String path) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
-			.header("Authorization",
-					"Basic " + Base64.getEncoder().encodeToString("alice:password".getBytes(StandardCharsets.UTF_8)))
+			.header("Authorization", StompTestClient.basicAuthorization("alice"))
 			.build();
 		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);

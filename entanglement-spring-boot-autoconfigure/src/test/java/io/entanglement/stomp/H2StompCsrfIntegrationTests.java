@@ -101,10 +101,9 @@ class H2StompCsrfIntegrationTests {
 	}
 
 	private java.net.http.WebSocket openWebSocket(String origin) throws Exception {
-		String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("alice:password".getBytes());
 		return HttpClient.newHttpClient()
 			.newWebSocketBuilder()
-			.header("Authorization", basic)
+			.header("Authorization", StompTestClient.basicAuthorization("alice"))
 			.header("Origin", origin)
 			.buildAsync(URI.create("ws://localhost:" + this.port + "/entanglement"),
 					new java.net.http.WebSocket.Listener() {

@@ -6,11 +6,12 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import io.entanglement.testapp.StompTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,10 +28,9 @@ final class RawStompSocket implements AutoCloseable {
 	private final WebSocket socket;
 
 	private RawStompSocket(int port, String user) throws Exception {
-		String credentials = Base64.getEncoder().encodeToString((user + ":password").getBytes(StandardCharsets.UTF_8));
 		this.socket = HttpClient.newHttpClient()
 			.newWebSocketBuilder()
-			.header("Authorization", "Basic " + credentials)
+			.header("Authorization", StompTestClient.basicAuthorization(user))
 			.subprotocols("v12.stomp")
 			.buildAsync(URI.create("ws://127.0.0.1:" + port + "/entanglement"), new Listener())
 			.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package io.entanglement.testapp;
 
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -78,9 +79,16 @@ public final class StompTestClient implements AutoCloseable {
 
 	public static StompTestClient connect(int port, String user) throws Exception {
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
-		headers.add(HttpHeaders.AUTHORIZATION,
-				"Basic " + Base64.getEncoder().encodeToString((user + ":password").getBytes()));
+		headers.add(HttpHeaders.AUTHORIZATION, basicAuthorization(user));
 		return connect(port, headers, new StompHeaders());
+	}
+
+	/**
+	 * The {@code Authorization} header of a test user, whose password is
+	 * {@code password}.
+	 */
+	public static String basicAuthorization(String user) {
+		return "Basic " + Base64.getEncoder().encodeToString((user + ":password").getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
