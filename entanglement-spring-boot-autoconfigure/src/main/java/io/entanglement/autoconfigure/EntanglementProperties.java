@@ -709,6 +709,26 @@ public class EntanglementProperties {
 		 */
 		private DataSize containerBufferSize = DataSize.ofKilobytes(2);
 
+		/**
+		 * Whether, on Tomcat, the completion of a STOMP write the socket took at once
+		 * runs on the thread that wrote it. Tomcat otherwise wakes one of its request
+		 * threads for every write. The starter gives each connector the executor Tomcat
+		 * would create (same 'server.tomcat.threads.*' settings), which runs these
+		 * completions in place; a connector with an executor of its own keeps it. As with
+		 * any executor set on a connector, Tomcat's JMX thread pool, and the
+		 * 'tomcat.threads.config.max' metric read from it, then report -1 for the
+		 * configured maximum. Switch off to keep Tomcat's executor.
+		 */
+		private boolean inlineWriteCompletions = true;
+
+		public boolean isInlineWriteCompletions() {
+			return this.inlineWriteCompletions;
+		}
+
+		public void setInlineWriteCompletions(boolean inlineWriteCompletions) {
+			this.inlineWriteCompletions = inlineWriteCompletions;
+		}
+
 		public DataSize getContainerBufferSize() {
 			return this.containerBufferSize;
 		}

@@ -27,6 +27,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -143,6 +145,23 @@ public final class EntanglementStompAutoConfiguration {
 		@Bean
 		ServletListenerRegistrationBean<StompContainerBuffers> entanglementContainerBuffers() {
 			return new ServletListenerRegistrationBean<>(new StompContainerBuffers(INBOUND_BUFFER_SIZE));
+		}
+
+	}
+
+	/**
+	 * On Tomcat, the completion of a STOMP write the socket took at once runs on the
+	 * thread that wrote it, instead of waking one of Tomcat's pooled threads.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory",
+			"org.apache.tomcat.util.threads.ThreadPoolExecutor", "jakarta.websocket.server.ServerContainer" })
+	@ConditionalOnBooleanProperty(name = "entanglement.stomp.inline-write-completions", matchIfMissing = true)
+	static class TomcatWriteCompletionsConfiguration {
+
+		@Bean
+		WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> entanglementTomcatWriteCompletions() {
+			return (factory) -> factory.addConnectorCustomizers(new TomcatWriteCompletions());
 		}
 
 	}

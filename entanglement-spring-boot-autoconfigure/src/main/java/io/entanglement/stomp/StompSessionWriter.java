@@ -184,6 +184,10 @@ final class StompSessionWriter extends WebSocketSessionDecorator {
 					drain();
 				}
 			};
+			// A completion the container hands off during this send may run here.
+			boolean[] sending = InlineWriteCompletions.flag();
+			boolean outer = sending[0];
+			sending[0] = true;
 			try {
 				if (outgoing.message instanceof TextMessage text) {
 					remote.sendText(text.getPayload(), handler);
@@ -196,6 +200,9 @@ final class StompSessionWriter extends WebSocketSessionDecorator {
 				finished(outgoing, ex);
 				this.writing.set(false);
 				return true;
+			}
+			finally {
+				sending[0] = outer;
 			}
 			if (phase.compareAndSet(0, 2)) {
 				return false;

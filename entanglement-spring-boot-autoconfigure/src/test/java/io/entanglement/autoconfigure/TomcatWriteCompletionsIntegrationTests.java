@@ -1,0 +1,27 @@
+package io.entanglement.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * By default the completion of a write the socket took at once runs on the writing
+ * thread: the connector's executor is not given a task per write.
+ */
+class TomcatWriteCompletionsIntegrationTests extends AbstractTomcatWriteCompletionsIntegrationTests {
+
+	@Test
+	void writesTheSocketTookAtOnceGiveTheExecutorNoTask() throws Exception {
+		assertThat(executor()).isInstanceOf(TomcatWriteCompletions.CompletionExecutor.class);
+		assertThat(executorTasksWhileWriting()).isLessThan(WRITES / 4);
+	}
+
+	@Test
+	void tomcatReportsNoConfiguredMaximumForAnExecutorSetOnTheConnector() {
+		// As documented for entanglement.stomp.inline-write-completions: what JMX, and
+		// the
+		// tomcat.threads.config.max metric, read.
+		assertThat(protocol().getMaxThreads()).isEqualTo(-1);
+	}
+
+}
