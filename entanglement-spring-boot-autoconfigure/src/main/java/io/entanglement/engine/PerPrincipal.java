@@ -45,7 +45,9 @@ public final class PerPrincipal<V> {
 	private static final class WeakKeys {
 
 		static <V> Map<Principal, V> create() {
-			return Caffeine.newBuilder().weakKeys().<Principal, V>build().asMap();
+			// Forgetting collected principals runs on the calling thread, a little at a
+			// time, instead of waking a pool thread from the fan-out path.
+			return Caffeine.newBuilder().weakKeys().executor(Runnable::run).<Principal, V>build().asMap();
 		}
 
 	}
