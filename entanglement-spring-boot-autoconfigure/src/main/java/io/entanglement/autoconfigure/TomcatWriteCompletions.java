@@ -87,11 +87,20 @@ final class TomcatWriteCompletions implements TomcatConnectorCustomizer {
 
 	/**
 	 * A connector property given through {@code Connector.setProperty}, which Tomcat
-	 * keeps as text; otherwise Tomcat's default.
+	 * keeps as text; otherwise, or if it is not a number (Tomcat ignores it then),
+	 * Tomcat's default.
 	 */
 	private static long millis(AbstractProtocol<?> protocol, String property, long tomcatDefault) {
 		@Nullable String value = protocol.getProperty(property);
-		return (value != null) ? Long.parseLong(value.trim()) : tomcatDefault;
+		if (value == null) {
+			return tomcatDefault;
+		}
+		try {
+			return Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			return tomcatDefault;
+		}
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -63,6 +64,20 @@ class TomcatWriteCompletionsTests {
 		assertThat(second.isShutdown()).isFalse();
 		assertThat(second.getMaximumPoolSize()).isEqualTo(11);
 		assertThat(second.getCorePoolSize()).isEqualTo(2);
+	}
+
+	@Test
+	void idleThreadsAreKeptAsLongAsTheConnectorSaysOrAsTomcatWouldByDefault() throws Exception {
+		this.connector.setProperty("threadsMaxIdleTime", "7000");
+		this.tomcat.start();
+		assertThat(((TomcatWriteCompletions.CompletionExecutor) executor()).getKeepAliveTime(TimeUnit.MILLISECONDS))
+			.isEqualTo(7000);
+		this.connector.stop();
+
+		this.connector.setProperty("threadsMaxIdleTime", "soon");
+		this.connector.start();
+		assertThat(((TomcatWriteCompletions.CompletionExecutor) executor()).getKeepAliveTime(TimeUnit.MILLISECONDS))
+			.isEqualTo(60_000);
 	}
 
 	@Test
