@@ -3,6 +3,8 @@ package io.entanglement.autoconfigure;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import javax.management.ObjectName;
+
 import io.entanglement.stomp.InlineWriteCompletions;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleEvent;
@@ -115,10 +117,9 @@ final class TomcatWriteCompletions implements TomcatConnectorCustomizer {
 		}
 
 		static CompletionExecutor like(AbstractProtocol<?> protocol) {
-			String name = protocol.getName();
-			if (name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")) {
-				name = name.substring(1, name.length() - 1);
-			}
+			// The protocol's name is quoted for JMX; Tomcat names the threads without
+			// quotes.
+			String name = ObjectName.unquote(protocol.getName());
 			String daemon = protocol.getProperty("daemon");
 			TaskQueue queue = new TaskQueue(protocol.getMaxQueueSize());
 			CompletionExecutor executor = new CompletionExecutor(protocol.getMinSpareThreads(),

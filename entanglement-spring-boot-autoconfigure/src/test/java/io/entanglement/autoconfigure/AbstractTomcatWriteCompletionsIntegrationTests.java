@@ -73,9 +73,9 @@ abstract class AbstractTomcatWriteCompletionsIntegrationTests {
 		ThreadPoolExecutor executor = executor();
 		assertThat(executor.getMaximumPoolSize()).isEqualTo(37);
 		assertThat(executor.getCorePoolSize()).isEqualTo(3);
-		// Tomcat names its executor's threads after the connector:
-		// http-nio-<port>-exec-<n>,
-		// http-nio-auto-<n>-exec-<n> when the port is chosen at start.
+		// Tomcat names its executor's threads after the connector, as in
+		// http-nio-8080-exec-1, or http-nio-auto-1-exec-1 when the port is chosen
+		// at start.
 		assertThat(executor.submit(() -> Thread.currentThread().getName()).get()).matches("http-nio-[\\w-]+-exec-\\d+");
 	}
 

@@ -18,9 +18,8 @@ class TomcatWriteCompletionsIntegrationTests extends AbstractTomcatWriteCompleti
 
 	@Test
 	void tomcatReportsNoConfiguredMaximumForAnExecutorSetOnTheConnector() {
-		// As documented for entanglement.stomp.inline-write-completions: what JMX, and
-		// the
-		// tomcat.threads.config.max metric, read.
+		// As documented for entanglement.stomp.inline-write-completions: what JMX,
+		// and the tomcat.threads.config.max metric, read.
 		assertThat(protocol().getMaxThreads()).isEqualTo(-1);
 	}
 
