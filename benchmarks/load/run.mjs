@@ -70,8 +70,8 @@ const OUT = path.resolve(flag('--out', path.join(MODULE, 'RESULTS.md')));
 // instead of a flight recording; implies --jfr.
 const ASYNC_PROFILER = flag('--async-profiler', null);
 const JFR = args.includes('--jfr') || ASYNC_PROFILER !== null;
-// --profile-event e: what async-profiler samples: cpu (on-CPU time, the default) or alloc
-// (allocated bytes, by allocating stack).
+// --profile-event e: what async-profiler samples: cpu (on-CPU time, the default), alloc
+// (allocated bytes, by allocating stack) or wall (every thread by wall-clock time).
 const PROFILE_EVENT = flag('--profile-event', 'cpu');
 // --client-cpu-prof dir: each load-client process writes a V8 CPU profile there when it exits.
 const CLIENT_PROFILE = flag('--client-cpu-prof', null);
