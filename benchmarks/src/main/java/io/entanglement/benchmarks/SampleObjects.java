@@ -27,14 +27,29 @@ final class SampleObjects implements SyncStore {
 
 	static final String OWNER = "alice";
 
+	/** The attribute that holds the label of labelled objects. */
+	static final String LABEL_ATTRIBUTE = "label";
+
 	private final List<ObjectKey> keys;
 
+	private final @Nullable String label;
+
 	SampleObjects(int count) {
+		this(count, null);
+	}
+
+	/**
+	 * Objects that all carry a mandatory access label.
+	 * @param count the number of objects
+	 * @param label their label, {@code null} for unlabelled objects
+	 */
+	SampleObjects(int count, @Nullable String label) {
 		List<ObjectKey> keys = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
 			keys.add(new ObjectKey(TYPE, Integer.toString(i)));
 		}
 		this.keys = List.copyOf(keys);
+		this.label = label;
 	}
 
 	int size() {
@@ -49,7 +64,7 @@ final class SampleObjects implements SyncStore {
 		return SyncChange.upsert(this.keys.get(index), OWNER, version, state(index, version));
 	}
 
-	private static Map<String, @Nullable Object> state(int index, long version) {
+	private Map<String, @Nullable Object> state(int index, long version) {
 		// Shaped like the JPA capture's state: insertion-ordered, unmodifiable.
 		Map<String, @Nullable Object> state = new LinkedHashMap<>(8);
 		state.put("title", "Marker " + index);
@@ -57,6 +72,9 @@ final class SampleObjects implements SyncStore {
 		state.put("lng", 2.3522 - (version % 997) * 1.0e-4);
 		state.put("color", "#3366ff");
 		state.put("visible", (version & 1) == 0);
+		if (this.label != null) {
+			state.put(LABEL_ATTRIBUTE, this.label);
+		}
 		return Collections.unmodifiableMap(state);
 	}
 
@@ -92,6 +110,11 @@ final class SampleObjects implements SyncStore {
 			}
 		}
 		return changes;
+	}
+
+	@Override
+	public @Nullable String labelAttribute() {
+		return (this.label != null) ? LABEL_ATTRIBUTE : null;
 	}
 
 	@Override

@@ -1,0 +1,153 @@
+package io.entanglement.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.entanglement.engine.ChangeEncoder;
+import io.entanglement.engine.CommitTicket;
+import io.entanglement.engine.MemoryChangeLog;
+import io.entanglement.engine.SessionOutbox;
+import io.entanglement.engine.SyncManager;
+import io.entanglement.engine.SyncSettings;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Fan-out selection with access control lists and labels, in the shape of the load
+ * harness's P6 ({@link GroupAccess}): {@code sessions} sessions in groups of ten, each
+ * subscribed to the type, each object readable by one group. A {@link SyncManager} with
+ * the access control list policy and mandatory access control; its candidates for a
+ * change come from the policy's audience index.
+ * <p>
+ * One operation commits {@value #COMMITS_PER_OP} transactions of one changed object each,
+ * to objects of different groups in a scattered order, and returns once each has reached
+ * the ten sessions of its group. Score: operations per second; {@code commits} and
+ * {@code deliveries} beside it. The cost of a change should not grow with the sessions
+ * that may not see it: the score with 10,000 sessions should be about that with 1,000.
+ * <p>
+ * As in {@link FanOutBenchmark}, the transport does no I/O.
+ *
+ * @author Entanglement
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 3, time = 5)
+@Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g" })
+@State(Scope.Benchmark)
+public class GroupFanOutBenchmark {
+
+	private static final int COMMITS_PER_OP = 100;
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	/**
+	 * Subscribed sessions, in groups of ten; one object per group.
+	 */
+	@Param({ "1000", "10000" })
+	public int sessions;
+
+	private final DeliveryCounter counter = new DeliveryCounter();
+
+	private DeliveryCounter.Session[] transports;
+
+	private GroupAccess access;
+
+	private SyncManager manager;
+
+	private long[] commitsPerGroup;
+
+	private long seq;
+
+	private long expectedDeliveries;
+
+	@Setup(Level.Trial)
+	public void openSessions() {
+		this.access = new GroupAccess(this.sessions);
+		this.manager = new SyncManager(this.access.acl(), this.access.labels(), new MemoryChangeLog(),
+				new ChangeEncoder(JsonMapper.builder().build()), SyncSettings.defaults());
+		this.manager.register(this.access.objects());
+		this.transports = new DeliveryCounter.Session[this.sessions];
+		this.commitsPerGroup = new long[this.access.groups()];
+		for (int i = 0; i < this.sessions; i++) {
+			this.transports[i] = this.counter.session();
+			SessionOutbox outbox = this.manager.open(this.access.viewer(i), this.transports[i]);
+			this.manager.subscribe(outbox, "sub-0", SampleObjects.TYPE, null);
+		}
+		// Each session's snapshot holds its group's object only.
+		this.expectedDeliveries = this.sessions;
+		this.counter.await(this.expectedDeliveries, TIMEOUT);
+	}
+
+	@Benchmark
+	public long commitAndDeliver(Delivered delivered) {
+		this.expectedDeliveries += (long) COMMITS_PER_OP * GroupAccess.GROUP_SIZE;
+		for (int i = 0; i < COMMITS_PER_OP; i++) {
+			long seq = ++this.seq;
+			// One change per group in ten consecutive ones: a group's object each time.
+			int group = this.access.scattered((seq - 1) * GroupAccess.GROUP_SIZE);
+			this.commitsPerGroup[group]++;
+			CommitTicket ticket = this.manager.begin(seq);
+			// Version 1 is the snapshot's; each commit moves its object forward.
+			this.manager.committed(ticket,
+					List.of(this.access.objects().change(group, 1 + this.commitsPerGroup[group])));
+		}
+		this.counter.await(this.expectedDeliveries, TIMEOUT);
+		delivered.commits += COMMITS_PER_OP;
+		delivered.deliveries += (long) COMMITS_PER_OP * GroupAccess.GROUP_SIZE;
+		return this.seq;
+	}
+
+	@TearDown(Level.Trial)
+	public void closeSessions() {
+		this.manager.destroy();
+		for (int i = 0; i < this.sessions; i++) {
+			long expected = 1 + this.commitsPerGroup[i / GroupAccess.GROUP_SIZE];
+			long received = this.transports[i].changes();
+			if (received != expected) {
+				throw new IllegalStateException(
+						"Session " + i + " received " + received + " changes, expected " + expected);
+			}
+		}
+	}
+
+	/**
+	 * What the operations delivered, reported by JMH as rates beside the score.
+	 */
+	@State(Scope.Thread)
+	@AuxCounters(AuxCounters.Type.OPERATIONS)
+	public static class Delivered {
+
+		/**
+		 * Committed transactions.
+		 */
+		public long commits;
+
+		/**
+		 * Changes received by sessions: ten per commit.
+		 */
+		public long deliveries;
+
+		@Setup(Level.Iteration)
+		public void reset() {
+			this.commits = 0;
+			this.deliveries = 0;
+		}
+
+	}
+
+}
