@@ -11,7 +11,6 @@ import io.entanglement.engine.CommitTicket;
 import io.entanglement.engine.MemoryChangeLog;
 import io.entanglement.engine.SessionOutbox;
 import io.entanglement.engine.SyncManager;
-import io.entanglement.engine.SyncSettings;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,9 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * one changed object each and returns only when every session has received all of them,
  * so the score counts deliveries, not changes left queued.
  * <p>
- * The transport does no I/O: it counts and completes each write at once. The figures are
- * the engine's ceiling (sequencing, policy check, coalescing queues, batch building and
- * the flush threads), not what a STOMP server reaches.
+ * The transport does no I/O: it counts and completes each write at once. Writes are not
+ * paced ({@link EngineSettings#unpaced()}). The figures are the engine's ceiling
+ * (sequencing, policy check, coalescing queues, batch building and the flush threads),
+ * not what a STOMP server reaches.
  *
  * @author Entanglement
  */
@@ -82,7 +82,7 @@ public class FanOutBenchmark {
 	@Setup(Level.Trial)
 	public void openSessions() {
 		this.manager = new SyncManager((viewer, change) -> true, new MemoryChangeLog(),
-				new ChangeEncoder(JsonMapper.builder().build()), SyncSettings.defaults());
+				new ChangeEncoder(JsonMapper.builder().build()), EngineSettings.unpaced());
 		this.manager.register(this.objects);
 		for (int i = 0; i < this.sessions; i++) {
 			String user = "user-" + i;

@@ -9,7 +9,6 @@ import io.entanglement.engine.CommitTicket;
 import io.entanglement.engine.MemoryChangeLog;
 import io.entanglement.engine.SessionOutbox;
 import io.entanglement.engine.SyncManager;
-import io.entanglement.engine.SyncSettings;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,8 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code deliveries} beside it. The cost of a change should not grow with the sessions
  * that may not see it: the score with 10,000 sessions should be about that with 1,000.
  * <p>
- * As in {@link FanOutBenchmark}, the transport does no I/O. Unlike there, writes are not
- * paced ({@code maxWritesPerSecond} 0).
+ * As in {@link FanOutBenchmark}, the transport does no I/O and writes are not paced
+ * ({@link EngineSettings#unpaced()}).
  *
  * @author Entanglement
  */
@@ -83,14 +82,8 @@ public class GroupFanOutBenchmark {
 	@Setup(Level.Trial)
 	public void openSessions() {
 		this.access = new GroupAccess(this.sessions);
-		// The defaults, with writes not paced: pacing spaces out each session's writes
-		// while all sessions together ask for more than 25,000 a second, which this
-		// benchmark does by design, and would measure the pacing instead of the fan-out.
-		SyncSettings settings = new SyncSettings(Duration.ZERO, 0, 10_000, 32 * 1024, Duration.ofDays(7), "node",
-				Duration.ofSeconds(10), SyncSettings.DEFAULT_TRANSITION_TTL, SyncSettings.DEFAULT_TRANSITION_MAX_RATE,
-				0, SyncSettings.DEFAULT_MAX_COALESCE_DELAY);
 		this.manager = new SyncManager(this.access.acl(), this.access.labels(), new MemoryChangeLog(),
-				new ChangeEncoder(JsonMapper.builder().build()), settings);
+				new ChangeEncoder(JsonMapper.builder().build()), EngineSettings.unpaced());
 		this.manager.register(this.access.objects());
 		this.transports = new DeliveryCounter.Session[this.sessions];
 		this.commitsPerGroup = new long[this.access.groups()];
