@@ -9,7 +9,6 @@ import io.entanglement.engine.CommitTicket;
 import io.entanglement.engine.MemoryChangeLog;
 import io.entanglement.engine.SessionOutbox;
 import io.entanglement.engine.SyncManager;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,9 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * One operation commits {@value #COMMITS_PER_OP} transactions of one changed object each,
  * to objects of different groups in a scattered order, and returns once each has reached
- * the ten sessions of its group. Score: operations per second; {@code commits} and
- * {@code deliveries} beside it. The cost of a change should not grow with the sessions
- * that may not see it: the score with 10,000 sessions should be about that with 1,000.
+ * the ten sessions of its group. Score: operations per second; {@code commits},
+ * {@code deliveries}, {@code frames} and {@code bodyBytes} beside it, as in
+ * {@link FanOutBenchmark}. The cost of a change should not grow with the sessions that
+ * may not see it: the score with 10,000 sessions should be about that with 1,000.
  * <p>
  * As in {@link FanOutBenchmark}, the transport does no I/O and writes are not paced
  * ({@link EngineSettings#unpaced()}).
@@ -100,7 +100,9 @@ public class GroupFanOutBenchmark {
 	}
 
 	@Benchmark
-	public long commitAndDeliver(Delivered delivered) {
+	public long commitAndDeliver(FanOutBenchmark.Delivered delivered) {
+		long framesBefore = this.counter.frames();
+		long bytesBefore = this.counter.bodyBytes();
 		this.expectedDeliveries += (long) COMMITS_PER_OP * GroupAccess.GROUP_SIZE;
 		for (int i = 0; i < COMMITS_PER_OP; i++) {
 			long seq = ++this.seq;
@@ -115,6 +117,8 @@ public class GroupFanOutBenchmark {
 		this.counter.await(this.expectedDeliveries, TIMEOUT);
 		delivered.commits += COMMITS_PER_OP;
 		delivered.deliveries += (long) COMMITS_PER_OP * GroupAccess.GROUP_SIZE;
+		delivered.frames += this.counter.frames() - framesBefore;
+		delivered.bodyBytes += this.counter.bodyBytes() - bytesBefore;
 		return this.seq;
 	}
 
@@ -137,31 +141,6 @@ public class GroupFanOutBenchmark {
 						"Session " + i + " received " + received + " changes, expected " + expected);
 			}
 		}
-	}
-
-	/**
-	 * What the operations delivered, reported by JMH as rates beside the score.
-	 */
-	@State(Scope.Thread)
-	@AuxCounters(AuxCounters.Type.OPERATIONS)
-	public static class Delivered {
-
-		/**
-		 * Committed transactions.
-		 */
-		public long commits;
-
-		/**
-		 * Changes received by sessions: ten per commit.
-		 */
-		public long deliveries;
-
-		@Setup(Level.Iteration)
-		public void reset() {
-			this.commits = 0;
-			this.deliveries = 0;
-		}
-
 	}
 
 }
