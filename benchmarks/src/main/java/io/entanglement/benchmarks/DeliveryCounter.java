@@ -1,10 +1,12 @@
 package io.entanglement.benchmarks;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntToLongFunction;
 
 import io.entanglement.engine.SessionTransport;
 import io.entanglement.engine.SyncFrame;
@@ -18,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @author Entanglement
  */
 final class DeliveryCounter {
+
+	/** The sessions, opened during a benchmark's setup, checked in its tear-down. */
+	private final List<Session> sessions = new ArrayList<>();
 
 	private final AtomicLong changes = new AtomicLong();
 
@@ -34,7 +39,25 @@ final class DeliveryCounter {
 	 * @return the transport
 	 */
 	Session session() {
-		return new Session();
+		Session session = new Session();
+		this.sessions.add(session);
+		return session;
+	}
+
+	/**
+	 * Check that every session received what it should have.
+	 * @param expected the number of changes session {@code i} (in the order of
+	 * {@link #session()}) should have received
+	 * @throws IllegalStateException if a session received more or fewer
+	 */
+	void expectEach(IntToLongFunction expected) {
+		for (int i = 0; i < this.sessions.size(); i++) {
+			long received = this.sessions.get(i).changes();
+			if (received != expected.applyAsLong(i)) {
+				throw new IllegalStateException(
+						"Session " + i + " received " + received + " changes, expected " + expected.applyAsLong(i));
+			}
+		}
 	}
 
 	long changes() {

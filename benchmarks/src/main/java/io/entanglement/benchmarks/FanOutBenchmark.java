@@ -1,7 +1,6 @@
 package io.entanglement.benchmarks;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -71,8 +70,6 @@ public class FanOutBenchmark {
 
 	private final DeliveryCounter counter = new DeliveryCounter();
 
-	private final List<DeliveryCounter.Session> transports = new ArrayList<>();
-
 	private SyncManager manager;
 
 	private long seq;
@@ -86,9 +83,8 @@ public class FanOutBenchmark {
 		this.manager.register(this.objects);
 		for (int i = 0; i < this.sessions; i++) {
 			String user = "user-" + i;
-			DeliveryCounter.Session transport = this.counter.session();
-			this.transports.add(transport);
-			SessionOutbox outbox = this.manager.open(new SyncViewer("session-" + i, () -> user), transport);
+			SessionOutbox outbox = this.manager.open(new SyncViewer("session-" + i, () -> user),
+					this.counter.session());
 			this.manager.subscribe(outbox, "sub-0", SampleObjects.TYPE, null);
 		}
 		this.expectedDeliveries = (long) this.sessions * OBJECTS;
@@ -118,13 +114,7 @@ public class FanOutBenchmark {
 	public void closeSessions() {
 		this.manager.destroy();
 		long expected = OBJECTS + this.seq;
-		for (int i = 0; i < this.transports.size(); i++) {
-			long received = this.transports.get(i).changes();
-			if (received != expected) {
-				throw new IllegalStateException(
-						"Session " + i + " received " + received + " changes, expected " + expected);
-			}
-		}
+		this.counter.expectEach((session) -> expected);
 	}
 
 	/**

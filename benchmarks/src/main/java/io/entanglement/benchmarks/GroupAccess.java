@@ -118,14 +118,14 @@ final class GroupAccess {
 	}
 
 	/**
-	 * The group of the n-th change or decision: ten in a row per group, the groups
-	 * visited in a fixed scattered order (a stride coprime with the number of groups), as
-	 * commits to many groups come.
-	 * @param n the number of the change or decision
-	 * @return the group
+	 * The groups in a fixed scattered order (a stride coprime with the number of groups),
+	 * as commits to many groups come: any {@code groups()} consecutive ones are all
+	 * different.
+	 * @param k the position in that order
+	 * @return the group at that position
 	 */
-	int scattered(long n) {
-		return (int) (((n / GROUP_SIZE) * 7919) % this.groups);
+	int group(long k) {
+		return (int) ((k * 7919) % this.groups);
 	}
 
 	/**

@@ -80,7 +80,7 @@ public class PolicyBenchmark {
 	@Benchmark
 	public boolean granted() {
 		int n = this.next++;
-		int group = this.access.scattered(n);
+		int group = this.access.group(n / GroupAccess.GROUP_SIZE);
 		return this.policy.maySee(this.access.viewer(group * GroupAccess.GROUP_SIZE + n % GroupAccess.GROUP_SIZE),
 				this.changes[group]);
 	}
@@ -89,7 +89,7 @@ public class PolicyBenchmark {
 	public boolean denied() {
 		int n = this.next++;
 		int groups = this.access.groups();
-		int group = this.access.scattered(n);
+		int group = this.access.group(n / GroupAccess.GROUP_SIZE);
 		int other = (group + 1 + n % (groups - 1)) % groups;
 		return this.policy.maySee(this.access.viewer(other * GroupAccess.GROUP_SIZE + n % GroupAccess.GROUP_SIZE),
 				this.changes[group]);
