@@ -89,13 +89,16 @@ async function centerOf(locator) {
 }
 
 /**
- * Press on a marker and move it by (dx, dy) pixels in steps, pausing between them as a
- * hand would. The caller releases the mouse.
+ * Press on a marker (a `.marker`) and move it by (dx, dy) pixels in steps, pausing between
+ * them as a hand would. The caller releases the mouse.
  */
 async function dragBy(page, locator, dx, dy, steps = 8) {
+	// Markers glide to where they move, and a marker may pass over another one: press only
+	// once the marker stands still and is the one under the pointer, as a person would.
+	await locator.hover();
 	const from = await centerOf(locator);
-	await page.mouse.move(from.x, from.y);
 	await page.mouse.down();
+	await locator.and(page.locator('.marker.dragging')).waitFor();
 	for (let i = 1; i <= steps; i++) {
 		await page.mouse.move(from.x + dx * i / steps, from.y + dy * i / steps);
 		await page.waitForTimeout(60);
@@ -165,7 +168,7 @@ test('a drag shows in the other browser while it happens, before the drop', asyn
 
 test('bob suggests a meeting point; alice, the organizer, accepts it; bob sees it moved', async () => {
 	const [alice, bob] = pages;
-	const flag = (page) => page.locator('.marker[data-kind=meeting-point] .pin');
+	const flag = (page) => page.locator('.marker[data-kind=meeting-point]');
 	const before = (await held(bob, 'meetingPoints')).find((point) => point.id === 'hikers').state;
 
 	await dragBy(bob, flag(bob), 90, 60);
@@ -199,7 +202,7 @@ test('bob suggests a meeting point; alice, the organizer, accepts it; bob sees i
 test('when alice declines a suggestion, bob is told and the meeting point stays', async () => {
 	const [alice, bob] = pages;
 	const before = (await held(bob, 'meetingPoints')).find((point) => point.id === 'hikers').state;
-	await dragBy(bob, bob.locator('.marker[data-kind=meeting-point] .pin'), -70, 40);
+	await dragBy(bob, bob.locator('.marker[data-kind=meeting-point]'), -70, 40);
 	await bob.mouse.up();
 	await alice.locator('.request[data-from="bob"] button.decline').click();
 	await bob.locator('.toast', { hasText: 'alice declined: the meeting point stays where it is' }).waitFor();
@@ -231,9 +234,10 @@ test('chat messages arrive in the order they were sent', async () => {
 test('erin, staff, sees every group; frank, in ops but not cleared, sees nothing of it', async () => {
 	const erin = await signIn('erin');
 	assert.deepEqual(await erin.locator('.group-tab').allTextContents(), ['Climbers', 'Hikers', 'OpsSECRET']);
-	await erin.fill('#message', 'Ops only: nobody else reads this');
+	const secret = `Ops only: nobody else reads this (${Date.now()})`;
+	await erin.fill('#message', secret);
 	await erin.press('#message', 'Enter');
-	await erin.locator('.message', { hasText: 'Ops only' }).waitFor();
+	await erin.locator('.message', { hasText: secret }).waitFor();
 	await screenshot(erin, 'erin-desktop');
 
 	const frank = await signIn('frank');

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,29 +41,37 @@ class MeetupBrowserIntegrationTests {
 
 	private static final Path TESTS = Path.of("src/test/js");
 
+	private static final Pattern ANSI_ESCAPE = Pattern.compile("\\x1B\\[[0-9;]*m");
+
 	@LocalServerPort
 	private int port;
 
 	@BeforeAll
 	static void installTestDependencies() {
-		int exit = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), Duration.ofMinutes(5));
-		assertThat(exit).as("exit code of npm ci").isZero();
+		Run npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), Duration.ofMinutes(5));
+		assertThat(npm.exit()).as(() -> "exit code of npm ci, which printed:%n%s".formatted(npm.outputFrom("")))
+			.isZero();
 	}
 
 	@Test
 	void peopleMeetUpInTheirBrowsers() {
 		List<String> command = List.of("node", "--test", "--test-reporter=spec", "meetup.test.mjs");
-		int exit = run(command, Map.of("MEETUP_URL", "http://localhost:" + this.port), Duration.ofMinutes(5));
-		assertThat(exit).as("exit code of node --test meetup.test.mjs").isZero();
+		Run node = run(command, Map.of("MEETUP_URL", "http://localhost:" + this.port), Duration.ofMinutes(5));
+		// Node's spec reporter repeats each failure and its cause under "failing tests:".
+		assertThat(node.exit())
+			.as(() -> "exit code of node --test meetup.test.mjs, which reported:%n%s"
+				.formatted(node.outputFrom("failing tests:")))
+			.isZero();
 	}
 
-	private static int run(List<String> command, Map<String, String> environment, Duration timeout) {
+	private static Run run(List<String> command, Map<String, String> environment, Duration timeout) {
+		List<String> lines = new CopyOnWriteArrayList<>();
 		logger.info("Running " + String.join(" ", command) + " in " + TESTS);
 		ProcessBuilder builder = new ProcessBuilder(command).directory(TESTS.toFile()).redirectErrorStream(true);
 		builder.environment().putAll(environment);
 		try {
 			Process process = builder.start();
-			Thread output = new Thread(() -> log(process), "browser-test-output");
+			Thread output = new Thread(() -> log(process, lines), "browser-test-output");
 			output.start();
 			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -68,7 +79,7 @@ class MeetupBrowserIntegrationTests {
 				logger.error(String.join(" ", command) + " did not finish within " + timeout);
 			}
 			output.join(TimeUnit.SECONDS.toMillis(10));
-			return process.waitFor();
+			return new Run(process.waitFor(), lines);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Failed to run " + command + " (are node and npm installed?)", ex);
@@ -79,17 +90,41 @@ class MeetupBrowserIntegrationTests {
 		}
 	}
 
-	private static void log(Process process) {
+	private static void log(Process process, List<String> lines) {
 		try (BufferedReader reader = new BufferedReader(
 				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;
 			while ((line = reader.readLine()) != null) {
 				logger.info("[node] " + line);
+				lines.add(line);
 			}
 		}
 		catch (IOException ex) {
 			logger.warn("Failed to read the output of a test process", ex);
 		}
+	}
+
+	/** How a process ended, and the lines it printed. */
+	private record Run(int exit, List<String> lines) {
+
+		/**
+		 * The lines from the last one that holds {@code heading} on (all of them if none
+		 * does), without terminal colors, at most 200.
+		 */
+		String outputFrom(String heading) {
+			int from = 0;
+			for (int i = 0; i < this.lines.size(); i++) {
+				if (this.lines.get(i).contains(heading)) {
+					from = i;
+				}
+			}
+			return this.lines.subList(from, this.lines.size())
+				.stream()
+				.map((line) -> ANSI_ESCAPE.matcher(line).replaceAll(""))
+				.limit(200)
+				.collect(Collectors.joining(System.lineSeparator()));
+		}
+
 	}
 
 }
