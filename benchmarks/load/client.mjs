@@ -10,7 +10,7 @@
 // every `latencyEvery`-th session only, which parses its bodies; the others count by
 // scanning, so that the client's own CPU stays small next to the server's.
 import net from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
@@ -440,6 +440,11 @@ async function reconnect(session) {
 let startedAt = 0;
 let stoppedAt = 0;
 let cpuAtStart = process.cpuUsage();
+// How late this process's event loop ran a 1 ms timer while measuring: time a frame that
+// arrived waited for the process to read it, at the least.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+// The histogram holds the time between the timer's runs: its period (1 ms) and how late.
+const lateness = (nanos) => Math.max(0, nanos / 1e6 - 1);
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
 	const command = JSON.parse(line);
@@ -451,6 +456,8 @@ for await (const line of lines) {
 		proxyOut = 0;
 		startedAt = now();
 		cpuAtStart = process.cpuUsage();
+		loopDelay.reset();
+		loopDelay.enable();
 		measuring = true;
 		for (const session of all) {
 			session.transitionFrames = 0;
@@ -470,6 +477,7 @@ for await (const line of lines) {
 		draining = true;
 		stoppedAt = now();
 		const cpu = process.cpuUsage(cpuAtStart);
+		loopDelay.disable();
 		for (const timer of dragTimers) {
 			clearInterval(timer);
 			clearTimeout(timer);
@@ -488,6 +496,7 @@ for await (const line of lines) {
 		const seconds = Math.floor((stoppedAt - startedAt) / 1000);
 		const viewers = role === 'view' ? all.filter((s) => !s.closedAt || s.closedAt > startedAt) : [];
 		send({ event: 'stopped', windowChanges, windowMs: stoppedAt - startedAt, cpuMs: (cpu.user + cpu.system) / 1000,
+			loopDelayP50Ms: lateness(loopDelay.percentile(50)), loopDelayP99Ms: lateness(loopDelay.percentile(99)),
 			dragsSent, cycled,
 			// Per viewer: transition frames and changes per second over the window, and the
 			// most frames in one whole second of it.

@@ -1,6 +1,7 @@
 package io.entanglement.benchmarks.load;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,8 +151,9 @@ public final class Committer<T extends MarkerFields> {
 							run.firstSentAt = run.lastSentAt;
 						}
 					}
+					run.stampedNanos = System.nanoTime();
 				});
-				run.commits++;
+				run.committed(System.nanoTime() - run.stampedNanos);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -202,11 +204,16 @@ public final class Committer<T extends MarkerFields> {
 		long end = (run.endedNanos != 0) ? run.endedNanos : System.nanoTime();
 		status.put("elapsedMs", (run.startedNanos != 0) ? (end - run.startedNanos) / 1e6 : 0);
 		status.put("maxBehindMs", run.maxBehindNanos / 1e6);
+		status.put("commitP50Ms", run.commitPercentile(50) / 1e6);
+		status.put("commitP99Ms", run.commitPercentile(99) / 1e6);
 		status.put("failure", run.failure);
 		return status;
 	}
 
 	private static final class Run {
+
+		/** The transactions timed in one run, at most. */
+		static final int MAX_TIMED = 100_000;
 
 		static final Run NONE = new Run(0, 1, 0, 1);
 
@@ -232,14 +239,45 @@ public final class Committer<T extends MarkerFields> {
 
 		volatile String failure = "";
 
+		/**
+		 * Confined to the committing thread: when the last marker of the current
+		 * transaction was stamped.
+		 */
+		long stampedNanos;
+
+		/**
+		 * How long each of the first transactions took from its last stamp until it had
+		 * committed (the server's work after commit included), in nanoseconds.
+		 */
+		private final long[] commitNanos;
+
 		Run(double rate, int objects, long count, int batch) {
 			this.rate = rate;
 			this.objects = objects;
 			this.count = count;
 			this.batch = batch;
+			this.commitNanos = new long[(int) Math.min(count, MAX_TIMED)];
 			if (count == 0) {
 				this.endedNanos = 1;
 			}
+		}
+
+		void committed(long nanos) {
+			if (this.commits < this.commitNanos.length) {
+				this.commitNanos[(int) this.commits] = nanos;
+			}
+			this.commits++;
+		}
+
+		/** Read after the run ended or while it runs (then of a snapshot). */
+		long commitPercentile(int percent) {
+			int timed = (int) Math.min(this.commits, this.commitNanos.length);
+			if (timed == 0) {
+				return 0;
+			}
+			long[] sorted = Arrays.copyOf(this.commitNanos, timed);
+			Arrays.sort(sorted);
+			return sorted[Math.min(timed - 1, (int) Math.ceil(timed * percent / 100.0) - 1)];
 		}
 
 		boolean running() {
