@@ -49,8 +49,7 @@ class MeetupBrowserIntegrationTests {
 	@BeforeAll
 	static void installTestDependencies() {
 		Run npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), Duration.ofMinutes(5));
-		assertThat(npm.exit()).as(() -> "exit code of npm ci, which printed:%n%s".formatted(npm.outputFrom("")))
-			.isZero();
+		assertThat(npm.exit()).as(() -> "exit code of npm ci, which printed:%n%s".formatted(npm.output(0))).isZero();
 	}
 
 	@Test
@@ -109,7 +108,7 @@ class MeetupBrowserIntegrationTests {
 
 		/**
 		 * The lines from the last one that holds {@code heading} on (all of them if none
-		 * does), without terminal colors, at most 200.
+		 * does).
 		 */
 		String outputFrom(String heading) {
 			int from = 0;
@@ -118,6 +117,11 @@ class MeetupBrowserIntegrationTests {
 					from = i;
 				}
 			}
+			return output(from);
+		}
+
+		/** The lines from {@code from} on, without terminal colors, at most 200. */
+		String output(int from) {
 			return this.lines.subList(from, this.lines.size())
 				.stream()
 				.map((line) -> ANSI_ESCAPE.matcher(line).replaceAll(""))
