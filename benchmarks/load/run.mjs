@@ -871,8 +871,10 @@ function notes() {
   load running, not its first second, in which the freshly started client processes ran their
   event loops saturated.
 - Deliveries/s: changes the sessions received while the committer ran, divided by that time.
-  "Delivered by the end of the drain": share of the commits that the sampled sessions had received
-  when the harness stopped waiting (P1: ${MODE.p1DrainMs / 1000} s after the last commit).
+  They include changes committed before the window (P1 and P2 settle first) that arrive in it, so
+  a server that was behind when the window began can exceed the offer while it catches up.
+  "Delivered by the end of the drain": share of the commits that the sampled sessions had
+  received when the harness stopped waiting (P1: ${MODE.p1DrainMs / 1000} s after the last commit).
 - Server CPU: process CPU time (\`OperatingSystemMXBean\`) over the committing window.
 - Each server is warmed up first, not recorded: 100 sessions at 200 commits/s for
   ${Math.ceil(MODE.warmSeconds / 4)} s, then 1,000 sessions at 100 commits/s for ${Math.ceil(MODE.warmSeconds * 3 / 4)} s;
