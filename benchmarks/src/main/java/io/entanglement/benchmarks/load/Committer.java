@@ -204,8 +204,11 @@ public final class Committer<T extends MarkerFields> {
 		long end = (run.endedNanos != 0) ? run.endedNanos : System.nanoTime();
 		status.put("elapsedMs", (run.startedNanos != 0) ? (end - run.startedNanos) / 1e6 : 0);
 		status.put("maxBehindMs", run.maxBehindNanos / 1e6);
-		status.put("commitP50Ms", run.commitPercentile(50) / 1e6);
-		status.put("commitP99Ms", run.commitPercentile(99) / 1e6);
+		if (!run.running()) {
+			// Sorted once the run has ended: the harness polls while it runs.
+			status.put("commitP50Ms", run.commitPercentile(50) / 1e6);
+			status.put("commitP99Ms", run.commitPercentile(99) / 1e6);
+		}
 		status.put("failure", run.failure);
 		return status;
 	}
@@ -240,8 +243,9 @@ public final class Committer<T extends MarkerFields> {
 		volatile String failure = "";
 
 		/**
-		 * How long each of the first transactions took from its last stamp until it had
-		 * committed (the server's work after commit included), in nanoseconds.
+		 * How long each of the first transactions took from the end of its edits (the
+		 * last stamp and its save) until it had committed (the server's work after commit
+		 * included), in nanoseconds.
 		 */
 		private final long[] commitNanos;
 
@@ -265,8 +269,7 @@ public final class Committer<T extends MarkerFields> {
 
 		/**
 		 * A percentile of the timed transactions, picked as the harness picks its own
-		 * ({@code percentile} in {@code load/run.mjs}); read after the run ended or while
-		 * it runs (then of those timed so far).
+		 * ({@code percentile} in {@code load/run.mjs}).
 		 */
 		long commitPercentile(int percent) {
 			int timed = (int) Math.min(this.commits, this.commitNanos.length);
