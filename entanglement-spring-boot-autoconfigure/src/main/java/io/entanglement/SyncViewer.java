@@ -1,18 +1,58 @@
 package io.entanglement;
 
 import java.security.Principal;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * A connection that may receive synchronized objects: its session id and the principal it
- * authenticated as, if any.
+ * authenticated as, if any. Two viewers are equal when both are.
+ * <p>
+ * A session keeps one viewer for its lifetime, so a policy can {@linkplain #remember
+ * remember} on it what it worked out about the viewer (its security identities, its
+ * clearance) instead of finding it again for every change the session may see.
  *
- * @param sessionId the session id
- * @param principal the authenticated principal, {@code null} for anonymous sessions
  * @author Entanglement
  */
-public record SyncViewer(String sessionId, @Nullable Principal principal) {
+public final class SyncViewer {
+
+	private static final Object[] NOTHING = {};
+
+	private final String sessionId;
+
+	private final @Nullable Principal principal;
+
+	/** Keys and values, alternating; replaced, never changed in place. */
+	private volatile Object[] remembered = NOTHING;
+
+	/**
+	 * Create a viewer.
+	 * @param sessionId the session id
+	 * @param principal the authenticated principal, {@code null} for anonymous sessions
+	 */
+	public SyncViewer(String sessionId, @Nullable Principal principal) {
+		this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+		this.principal = principal;
+	}
+
+	/**
+	 * The session id.
+	 * @return the id
+	 */
+	public String sessionId() {
+		return this.sessionId;
+	}
+
+	/**
+	 * The authenticated principal.
+	 * @return the principal, {@code null} for anonymous sessions
+	 */
+	public @Nullable Principal principal() {
+		return this.principal;
+	}
 
 	/**
 	 * Whether this viewer authenticated.
@@ -28,6 +68,56 @@ public record SyncViewer(String sessionId, @Nullable Principal principal) {
 	 */
 	public @Nullable String name() {
 		return (this.principal != null) ? this.principal.getName() : null;
+	}
+
+	/**
+	 * The value this viewer has under {@code key}, worked out on first use and kept for
+	 * as long as the viewer. Meant for what follows from the viewer's principal alone,
+	 * which does not change during a session; a policy uses itself as the key. Two
+	 * threads asking at once may both work the value out; one of the values is kept.
+	 * @param <V> the value type
+	 * @param key the key, compared by identity
+	 * @param compute works the value out
+	 * @return the value
+	 */
+	@SuppressWarnings("unchecked")
+	public <V> V remember(Object key, Function<? super SyncViewer, ? extends V> compute) {
+		Object[] pairs = this.remembered;
+		for (int i = 0; i < pairs.length; i += 2) {
+			if (pairs[i] == key) {
+				return (V) pairs[i + 1];
+			}
+		}
+		V value = Objects.requireNonNull(compute.apply(this), "remembered value");
+		synchronized (this) {
+			pairs = this.remembered;
+			for (int i = 0; i < pairs.length; i += 2) {
+				if (pairs[i] == key) {
+					return (V) pairs[i + 1];
+				}
+			}
+			Object[] more = Arrays.copyOf(pairs, pairs.length + 2);
+			more[pairs.length] = key;
+			more[pairs.length + 1] = value;
+			this.remembered = more;
+		}
+		return value;
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return (this == other) || (other instanceof SyncViewer viewer && this.sessionId.equals(viewer.sessionId)
+				&& Objects.equals(this.principal, viewer.principal));
+	}
+
+	@Override
+	public int hashCode() {
+		return 31 * this.sessionId.hashCode() + Objects.hashCode(this.principal);
+	}
+
+	@Override
+	public String toString() {
+		return "SyncViewer[sessionId=" + this.sessionId + ", principal=" + this.principal + "]";
 	}
 
 }

@@ -41,7 +41,10 @@ public final class LabelAccessControl implements MandatoryAccessControl {
 	/** Labels as parsed; a deployment uses few distinct labels. */
 	private final Map<String, Label> labels = new ConcurrentHashMap<>();
 
-	/** Each principal's clearance, computed once per principal object. */
+	/**
+	 * Each principal's clearance, computed once per principal object, for viewers that do
+	 * not last (a proposal's); a session's viewer remembers its own.
+	 */
 	private final PerPrincipal<Label> viewerClearances = new PerPrincipal<>();
 
 	/**
@@ -79,7 +82,8 @@ public final class LabelAccessControl implements MandatoryAccessControl {
 			this.labels.put(label, required);
 		}
 		Principal principal = viewer.principal();
-		Label clearance = (principal != null) ? this.viewerClearances.get(principal, (key) -> clearanceOf(viewer))
+		Label clearance = (principal != null)
+				? viewer.remember(this, (v) -> this.viewerClearances.get(principal, (key) -> clearanceOf(v)))
 				: clearanceOf(viewer);
 		return clearance.level() >= required.level() && clearance.categories().containsAll(required.categories());
 	}

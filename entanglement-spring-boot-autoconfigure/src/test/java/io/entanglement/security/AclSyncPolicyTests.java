@@ -196,6 +196,10 @@ class AclSyncPolicyTests {
 			System.gc();
 		}
 		assertThat(retrievals).as("identities worked out").hasValue(2);
+		// A viewer made for one request (a proposal's) with a principal in use finds
+		// them.
+		assertThat(policy.maySee(new SyncViewer("request", alice.principal()), note("node"))).isTrue();
+		assertThat(retrievals).hasValue(2);
 		// Another sign-in of the same user is another principal.
 		assertThat(policy.maySee(viewer("alice"), note("node"))).isTrue();
 		assertThat(retrievals).hasValue(3);
