@@ -34,6 +34,10 @@ const {
 	role = 'view', // 'view': subscribe and count; 'drag': only send transitions (P8)
 	dragHz = 60, // transitions each dragger sends per second
 	cycleRate = 0, // P7: reconnects per second this process makes, over its sessions
+	// P7: how a reconnecting session leaves its connection: 'drop' destroys the socket (a lost
+	// connection: no STOMP DISCONNECT, no WebSocket closing handshake); 'disconnect' sends
+	// DISCONNECT, waits for its receipt and closes the WebSocket cleanly
+	cycleClose = 'drop',
 	trackVersions = false, // parsing sessions keep the last version of every object (P7)
 } = options;
 
@@ -278,6 +282,12 @@ class Session {
 	async close() {
 		await this.client?.deactivate();
 	}
+
+	// As a lost connection: the socket is destroyed at once (ws's terminate), and the server
+	// learns of it from the TCP connection's end.
+	async drop() {
+		await this.client?.deactivate({ force: true });
+	}
 }
 
 function count(body) {
@@ -420,7 +430,7 @@ async function reconnect(session) {
 	const started = now();
 	try {
 		const token = session.token;
-		await session.close();
+		await (cycleClose === 'drop' ? session.drop() : session.close());
 		session.catchUp = { frames: 0, bytes: 0, changes: 0 };
 		await withTimeout(session.open(ENTANGLED ? token : undefined), 30_000);
 		cycling.reconnects++;

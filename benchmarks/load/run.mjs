@@ -55,6 +55,12 @@ const P7_OBJECTS = 1000;
 const P7_COMMITS = 100;
 // --p7-reconnects n offers another rate (to find the cost of the live load alone, say).
 const P7_RECONNECTS = Number(flag('--p7-reconnects', 1000));
+// --p7-close disconnect: reconnecting sessions first disconnect cleanly (STOMP DISCONNECT with
+// a receipt, then the WebSocket closing handshake) instead of dropping their connection.
+const P7_CLOSE = flag('--p7-close', 'drop');
+if (!['drop', 'disconnect'].includes(P7_CLOSE)) {
+	throw new Error(`--p7-close must be drop or disconnect, got ${P7_CLOSE}`);
+}
 // --p1-commits n: P1's commits per second (100 by default), to find where each server's
 // fan-out tops out rather than what it does at the offered 100,000 deliveries/s.
 const P1_COMMITS = Number(flag('--p1-commits', 100));
@@ -103,7 +109,7 @@ const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (ar
 	+ (args.includes('--warm-seconds') ? ' --warm-seconds ' + MODE.warmSeconds : '')
 	+ (args.includes('--p1-seconds') ? ' --p1-seconds ' + MODE.p1Seconds : '') + (args.includes('--p2-seconds') ? ' --p2-seconds ' + MODE.p2Seconds : '')
 	+ (args.includes('--p6-seconds') ? ' --p6-seconds ' + MODE.p6Seconds : '') + (args.includes('--p6-warm-commits') ? ' --p6-warm-commits ' + MODE.p6WarmCommits : '') + (args.includes('--p7-warm-seconds') ? ' --p7-warm-seconds ' + MODE.p7WarmSeconds : '')
-	+ (args.includes('--p7-reconnects') ? ' --p7-reconnects ' + P7_RECONNECTS : '') + (args.includes('--p6-rate') ? ' --p6-rate ' + P6_RATE : '')
+	+ (args.includes('--p7-reconnects') ? ' --p7-reconnects ' + P7_RECONNECTS : '') + (args.includes('--p7-close') ? ' --p7-close ' + P7_CLOSE : '') + (args.includes('--p6-rate') ? ' --p6-rate ' + P6_RATE : '')
 	+ (args.includes('--p1-commits') ? ' --p1-commits ' + P1_COMMITS : '')
 	+ (args.includes('--settle-seconds') ? ' --settle-seconds ' + SETTLE_SECONDS : '')
 	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '') + (BINARY_FRAMES ? ' --binary-frames' : '') + SETTINGS.map((setting) => ' --set ' + setting).join('')
@@ -185,6 +191,30 @@ async function http(method, url) {
 		throw new Error(`${method} ${url}: HTTP ${response.status}`);
 	}
 	return response.json();
+}
+
+// Waits until the server's JIT compilers have been idle for a second, at most JIT_SETTLE_MAX s,
+// and returns how long it waited. On two cores a warm-up under full load leaves the compilers
+// a backlog: methods called hundreds of thousands of times still ran their profiling (tier 3)
+// code a minute into P7, queued for C2. With the load paused, the backlog compiles before
+// the window instead of in it (P6 and P7).
+const JIT_SETTLE_MAX = 20;
+async function jitSettled() {
+	const started = Date.now();
+	let last = (await http('GET', '/bench/cpu')).compilationMs;
+	let quietSince = started;
+	while (Date.now() - started < JIT_SETTLE_MAX * 1000) {
+		await sleep(250);
+		const now = (await http('GET', '/bench/cpu')).compilationMs;
+		if (now > last) {
+			last = now;
+			quietSince = Date.now();
+		}
+		else if (Date.now() - quietSince >= 1000) {
+			break;
+		}
+	}
+	return (Date.now() - started) / 1000;
 }
 
 async function drive(rate, objects, count, batch = 1, kind = 'marker') {
@@ -417,6 +447,7 @@ function memoryFigures(before, after, sessions, failed) {
 
 async function groupLoad(clients, objects, sessions, profile) {
 	const tx = P6_RATE / P6_BATCH;
+	const jitSettleSeconds = await jitSettled();
 	const cpu0 = await http('GET', '/bench/cpu');
 	// Latency and the share received count only this phase's commits (a server still
 	// delivering the previous phase's backlog delivers it now too).
@@ -453,6 +484,8 @@ async function groupLoad(clients, objects, sessions, profile) {
 		serverCpuCores: cpuUs / 1000 / (cpu1.uptimeMs - cpu0.uptimeMs),
 		clientCpuCores: stopped.reduce((sum, s) => sum + s.cpuMs, 0) / windowMs,
 		closed: drained.reduce((sum, d) => sum + d.closed, 0),
+		jitSettleSeconds,
+		jitMsPerSecond: (cpu1.compilationMs - cpu0.compilationMs) / ((cpu1.uptimeMs - cpu0.uptimeMs) / 1000),
 	};
 }
 
@@ -466,8 +499,8 @@ async function p7Reconnects(app) {
 	await warmReconnects(app, MODE.p7WarmSeconds, P7_OBJECTS);
 	const steady = await Clients.open(app, P7_STEADY, 2, { latencyEvery: 1, trackVersions: true, users: 10_000 });
 	const cyclers = await Clients.open(app, P7_CYCLERS, P7_CYCLER_PROCESSES, { latencyEvery: 4, trackVersions: true, users: 10_000, offset: P7_STEADY,
-		cycleRate: P7_RECONNECTS / P7_CYCLER_PROCESSES });
-	await sleep(1000);
+		cycleRate: P7_RECONNECTS / P7_CYCLER_PROCESSES, cycleClose: P7_CLOSE });
+	const jitSettleSeconds = await jitSettled();
 	const [before] = await steady.children[0].ask({ cmd: 'versions' }).then((r) => [r.versions ?? {}]);
 	const cpu0 = await http('GET', '/bench/cpu');
 	await Promise.all([steady.ask({ cmd: 'start' }), cyclers.ask({ cmd: 'start' })]);
@@ -499,7 +532,7 @@ async function p7Reconnects(app) {
 		reconnects,
 		reconnectFailures: cycled.reduce((sum, c) => sum + c.failures, 0),
 		reconnectsSkipped: cycled.reduce((sum, c) => sum + c.skipped, 0),
-		// Reconnect time: close, handshake, CONNECT, SUBSCRIBE and (Entanglement) the
+		// Reconnect time: drop (or disconnect), handshake, CONNECT, SUBSCRIBE and (Entanglement) the
 		// catch-up until "synced"; the median of the processes' medians, the max of their p99.
 		reconnectP50: median(cycled.map((c) => c.p50).filter(Number.isFinite)),
 		reconnectP99: Math.max(...cycled.map((c) => c.p99).filter(Number.isFinite)),
@@ -517,6 +550,8 @@ async function p7Reconnects(app) {
 		serverCpuCores: (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1e6 / (cpu1.uptimeMs - cpu0.uptimeMs),
 		// Reconnecting costs the clients too (a handshake each): about 0.45 core per 200/s here.
 		clientCpuCores: [...stoppedSteady, ...stoppedCyclers].reduce((sum, s) => sum + s.cpuMs, 0) / windowMs,
+		jitSettleSeconds,
+		jitMsPerSecond: (cpu1.compilationMs - cpu0.compilationMs) / ((cpu1.uptimeMs - cpu0.uptimeMs) / 1000),
 	};
 }
 
@@ -524,7 +559,7 @@ async function p7Reconnects(app) {
 // committer changes the markers there are; nothing is recorded.
 async function warmReconnects(app, seconds, objects = 100) {
 	const cyclers = await Clients.open(app, P7_CYCLERS, P7_CYCLER_PROCESSES, { latencyEvery: 4, trackVersions: true, users: 10_000, offset: P7_STEADY,
-		cycleRate: P7_RECONNECTS / P7_CYCLER_PROCESSES });
+		cycleRate: P7_RECONNECTS / P7_CYCLER_PROCESSES, cycleClose: P7_CLOSE });
 	await cyclers.ask({ cmd: 'start' });
 	await drive(P7_COMMITS, objects, P7_COMMITS * seconds);
 	await cyclers.ask({ cmd: 'stop' });
@@ -802,11 +837,13 @@ function report() {
 		lines.push(rowOf(`P6 CPU per change at ${n(big)} sessions ÷ at 1,000 (each change has 10 viewers in both)`, `≈ 1 (not ${n(big / 1000)})`, (f) => f.p6 && f.p6.all.serverCpuUsPerChange / f.p6['1k'].serverCpuUsPerChange, 2, null));
 		lines.push(rowOf('P6 committed changes/s at 1,000 sessions (same offer)', '–', p6('1k', 'changesPerSecond'), 0, 'higher'));
 		lines.push(rowOf(`P6 seconds to connect and subscribe the last ${n(big - 1000)} sessions`, '–', p6('all', 'connectSeconds'), 1, 'lower'));
+		lines.push(rowOf(`P6 seconds waited before the window for the JIT compilers to go idle (at most ${JIT_SETTLE_MAX})`, '–', p6('all', 'jitSettleSeconds'), 1, null));
+		lines.push(rowOf('P6 JIT compilation during the window, ms per second (summed over compiler threads)', '–', p6('all', 'jitMsPerSecond'), 0, null));
 	}
 	if (runs.some((r) => r.entangled.p7 || r.baseline.p7)) {
 		const p7 = (key) => (f) => f.p7?.[key];
 		lines.push(rowOf(`P7 reconnects/s reached (${P7_CYCLERS} sessions; offered ${n(P7_RECONNECTS)}/s)`, '1,000', p7('reconnectsPerSecond'), 0, 'higher'));
-		lines.push(rowOf('P7 reconnect time p50, ms (close → connected, subscribed and, Entanglement, caught up)', '–', p7('reconnectP50'), 0, 'lower'));
+		lines.push(rowOf(`P7 reconnect time p50, ms (${P7_CLOSE === 'drop' ? 'connection dropped' : 'DISCONNECT sent'} → connected, subscribed and, Entanglement, caught up)`, '–', p7('reconnectP50'), 0, 'lower'));
 		lines.push(rowOf('P7 reconnect time p99, ms', '–', p7('reconnectP99'), 0, 'lower'));
 		lines.push(rowOf('P7 catch-up bytes per reconnect (bodies until synced)', '–', p7('catchUpBytesPerReconnect'), 0, null));
 		lines.push(rowOf(`P7 changes a reconnecting session missed, per session (of the ${P7_COMMITS}/s commits, each to a different one of ${n(P7_OBJECTS)} markers)`, '0', p7('missedPerCycler'), 1, null));
@@ -818,6 +855,8 @@ function report() {
 		lines.push(rowOf('P7 server CPU per reconnect, ms (its share of the live load included)', '–', (f) => (f.p7 ? (f.p7.serverCpuCores * 1000) / f.p7.reconnectsPerSecond : undefined), 2, 'lower'));
 		lines.push(rowOf('P7 client processes\' CPU, cores busy', '–', p7('clientCpuCores'), 2, null));
 		lines.push(rowOf(`P7 commits/s the committer reached`, n(P7_COMMITS), p7('commitsPerSecond'), 1, null));
+		lines.push(rowOf(`P7 seconds waited before the window for the JIT compilers to go idle (at most ${JIT_SETTLE_MAX})`, '–', p7('jitSettleSeconds'), 1, null));
+		lines.push(rowOf('P7 JIT compilation during the window, ms per second (summed over compiler threads)', '–', p7('jitMsPerSecond'), 0, null));
 	}
 	if (runs.some((r) => r.entangled.p8 || r.baseline.p8)) {
 		const p8 = (key) => (f) => f.p8?.[key];

@@ -81,6 +81,8 @@ public class BenchController {
 		Map<String, Object> cpu = new LinkedHashMap<>();
 		cpu.put("processCpuNanos", processCpuNanos());
 		cpu.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
+		// Time the JIT compilers spent compiling so far (summed over their threads).
+		cpu.put("compilationMs", ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
 		return cpu;
 	}
 
