@@ -924,10 +924,14 @@ function notes() {
 - Server CPU: process CPU time (\`OperatingSystemMXBean\`) over the committing window.
 - Each server is warmed up first, not recorded: 100 sessions at 200 commits/s for
   ${Math.ceil(MODE.warmSeconds / 4)} s, then 1,000 sessions at 100 commits/s for ${Math.ceil(MODE.warmSeconds * 3 / 4)} s;
-  P7 has its own warm-up right before its window (below). On 2 cores the JIT compilers still took
+  P6 and P7 have their own warm-ups (below). On 2 cores the JIT compilers still took
   about a third of the server's CPU during P2 after a 3-second warm-up, and a quarter during P7
   after 20 s of its own (async-profiler, \`--async-profiler\`); the longer warm-ups measure both
-  servers closer to how they run after some time in service.
+  servers closer to how they run after some time in service. Under full load the compilers also
+  fall behind: a minute into P7, methods called 200,000 times still ran their profiling code,
+  queued for C2. So before the windows of P6 and P7, with the load paused, the harness waits until
+  the server's compilers have been idle for a second (at most ${JIT_SETTLE_MAX} s; the report gives the wait
+  and the compilation time during the window).
 - P3: one marker at 1,000 commits/s for ${MODE.p3Seconds} s to one session whose socket is read through a
   loopback proxy that reads at most 8,192 bytes/s from the server (it stops reading when it holds
   1 KB). Entanglement runs with \`entanglement.session.max-bytes-per-second=8KB\`; the baseline has no
@@ -978,10 +982,10 @@ function notes() {
   handshakes, subscriptions with a resume token, catch-up over them). Then ${P7_COMMITS} commits/s change one each (no marker changes twice
   in the ${MODE.p7Seconds} s), while ${P7_STEADY} steady sessions (2 processes, all parsing) and
   ${P7_CYCLERS} reconnecting sessions (${P7_CYCLER_PROCESSES} processes) are connected. Each reconnecting
-  process closes one of its connected sessions and opens it again at ${P7_RECONNECTS / P7_CYCLER_PROCESSES}/s
+  process ${P7_CLOSE === 'drop' ? 'drops the connection of one of its connected sessions (it destroys the socket, as a lost\n  connection ends: no STOMP DISCONNECT, no WebSocket closing handshake; \`--p7-close disconnect\` sends both\n  first)' : 'disconnects one of its connected sessions (STOMP DISCONNECT with a receipt, then the WebSocket\n  closing handshake)'} and opens it again at ${P7_RECONNECTS / P7_CYCLER_PROCESSES}/s
   (a session still reconnecting is not picked; when none is free the reconnect is skipped, so the
   rate reached shows what the server kept up with). Entanglement resubscribes with
-  \`entanglement-since\` (its last token); the baseline just resubscribes. Reconnect time: close,
+  \`entanglement-since\` (its last token); the baseline just resubscribes. Reconnect time: ${P7_CLOSE === 'drop' ? 'the drop' : 'the disconnect'},
   handshake, CONNECT, SUBSCRIBE and, for Entanglement, until the \`synced\` frame. After the drain, every
   4th reconnecting session compares the last version it holds of each marker changed during the
   window with a steady session's: a missing one is a change it missed (Entanglement's catch-up sends
