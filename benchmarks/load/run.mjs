@@ -198,7 +198,8 @@ async function http(method, url) {
 // a backlog: methods called hundreds of thousands of times still ran their profiling (tier 3)
 // code a minute into P7, queued for C2. With the load paused, the backlog compiles before
 // the window instead of in it (P6 and P7).
-const JIT_SETTLE_MAX = 20;
+// Quick mode, which checks for regressions in under 2 minutes, waits 5 s at most.
+const JIT_SETTLE_MAX = QUICK ? 5 : 20;
 async function jitSettled() {
 	const started = Date.now();
 	let last = (await http('GET', '/bench/cpu')).compilationMs;
