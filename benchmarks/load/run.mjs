@@ -218,6 +218,11 @@ async function jitSettled() {
 	return (Date.now() - started) / 1000;
 }
 
+// The wait before a window and the compilation during it (between two /bench/cpu readings).
+function jitFigures(jitSettleSeconds, cpu0, cpu1) {
+	return { jitSettleSeconds, jitMsPerSecond: (cpu1.compilationMs - cpu0.compilationMs) / ((cpu1.uptimeMs - cpu0.uptimeMs) / 1000) };
+}
+
 async function drive(rate, objects, count, batch = 1, kind = 'marker') {
 	await http('POST', `/bench/drive?rate=${rate}&objects=${objects}&count=${count}&batch=${batch}&kind=${kind}`);
 	for (;;) {
@@ -485,8 +490,7 @@ async function groupLoad(clients, objects, sessions, profile) {
 		serverCpuCores: cpuUs / 1000 / (cpu1.uptimeMs - cpu0.uptimeMs),
 		clientCpuCores: stopped.reduce((sum, s) => sum + s.cpuMs, 0) / windowMs,
 		closed: drained.reduce((sum, d) => sum + d.closed, 0),
-		jitSettleSeconds,
-		jitMsPerSecond: (cpu1.compilationMs - cpu0.compilationMs) / ((cpu1.uptimeMs - cpu0.uptimeMs) / 1000),
+		...jitFigures(jitSettleSeconds, cpu0, cpu1),
 	};
 }
 
@@ -551,8 +555,7 @@ async function p7Reconnects(app) {
 		serverCpuCores: (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1e6 / (cpu1.uptimeMs - cpu0.uptimeMs),
 		// Reconnecting costs the clients too (a handshake each): about 0.45 core per 200/s here.
 		clientCpuCores: [...stoppedSteady, ...stoppedCyclers].reduce((sum, s) => sum + s.cpuMs, 0) / windowMs,
-		jitSettleSeconds,
-		jitMsPerSecond: (cpu1.compilationMs - cpu0.compilationMs) / ((cpu1.uptimeMs - cpu0.uptimeMs) / 1000),
+		...jitFigures(jitSettleSeconds, cpu0, cpu1),
 	};
 }
 

@@ -73,8 +73,9 @@ public final class SyncViewer {
 	/**
 	 * The value this viewer has under {@code key}, worked out on first use and kept for
 	 * as long as the viewer. Meant for what follows from the viewer's principal alone,
-	 * which does not change during a session; a policy uses itself as the key. Two
-	 * threads asking at once may both work the value out; one of the values is kept.
+	 * which does not change during a session; a policy uses an object of its own as the
+	 * key. Two threads asking at once may both work the value out; one of the values is
+	 * kept.
 	 * @param <V> the value type
 	 * @param key the key, compared by identity
 	 * @param compute works the value out
@@ -82,19 +83,16 @@ public final class SyncViewer {
 	 */
 	@SuppressWarnings("unchecked")
 	public <V> V remember(Object key, Function<? super SyncViewer, ? extends V> compute) {
-		Object[] pairs = this.remembered;
-		for (int i = 0; i < pairs.length; i += 2) {
-			if (pairs[i] == key) {
-				return (V) pairs[i + 1];
-			}
+		Object known = lookUp(this.remembered, key);
+		if (known != null) {
+			return (V) known;
 		}
 		V value = Objects.requireNonNull(compute.apply(this), "remembered value");
 		synchronized (this) {
-			pairs = this.remembered;
-			for (int i = 0; i < pairs.length; i += 2) {
-				if (pairs[i] == key) {
-					return (V) pairs[i + 1];
-				}
+			Object[] pairs = this.remembered;
+			known = lookUp(pairs, key);
+			if (known != null) {
+				return (V) known;
 			}
 			Object[] more = Arrays.copyOf(pairs, pairs.length + 2);
 			more[pairs.length] = key;
@@ -102,6 +100,15 @@ public final class SyncViewer {
 			this.remembered = more;
 		}
 		return value;
+	}
+
+	private static @Nullable Object lookUp(Object[] pairs, Object key) {
+		for (int i = 0; i < pairs.length; i += 2) {
+			if (pairs[i] == key) {
+				return pairs[i + 1];
+			}
+		}
+		return null;
 	}
 
 	@Override

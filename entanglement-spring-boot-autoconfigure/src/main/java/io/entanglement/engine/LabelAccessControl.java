@@ -1,6 +1,5 @@
 package io.entanglement.engine;
 
-import java.security.Principal;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -41,10 +40,7 @@ public final class LabelAccessControl implements MandatoryAccessControl {
 	/** Labels as parsed; a deployment uses few distinct labels. */
 	private final Map<String, Label> labels = new ConcurrentHashMap<>();
 
-	/**
-	 * Each principal's clearance, computed once per principal object, for viewers that do
-	 * not last (a proposal's); a session's viewer remembers its own.
-	 */
+	/** Each principal's clearance, computed once per principal object. */
 	private final PerPrincipal<Label> viewerClearances = new PerPrincipal<>();
 
 	/**
@@ -81,10 +77,8 @@ public final class LabelAccessControl implements MandatoryAccessControl {
 			}
 			this.labels.put(label, required);
 		}
-		Principal principal = viewer.principal();
-		Label clearance = (principal != null)
-				? viewer.remember(this, (v) -> this.viewerClearances.get(principal, (key) -> clearanceOf(v)))
-				: clearanceOf(viewer);
+		Label clearance = viewer.isAuthenticated()
+				? this.viewerClearances.get(viewer, (principal) -> clearanceOf(viewer)) : clearanceOf(viewer);
 		return clearance.level() >= required.level() && clearance.categories().containsAll(required.categories());
 	}
 

@@ -6,6 +6,9 @@ import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.entanglement.SyncViewer;
+
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ConcurrentReferenceHashMap;
 
@@ -14,7 +17,10 @@ import org.springframework.util.ConcurrentReferenceHashMap;
  * value per principal object (a session keeps its principal for its lifetime), found by
  * identity and forgotten once nothing else holds the principal. Caffeine's weak keys
  * where Caffeine is present (the starter brings it); without it, a map of weak entries
- * that every garbage collection empties, so values are worked out again after each one.
+ * that every garbage collection empties, so values are worked out again after each one. A
+ * viewer's value is also kept on the viewer ({@link SyncViewer#remember}), a field away
+ * for every change its session may see; the map serves viewers made for one request (a
+ * proposal's).
  *
  * @param <V> the value type
  * @author Entanglement
@@ -26,6 +32,19 @@ public final class PerPrincipal<V> {
 
 	private final Map<Principal, V> values = CAFFEINE_PRESENT ? WeakKeys.create()
 			: new ConcurrentReferenceHashMap<>(64, ConcurrentReferenceHashMap.ReferenceType.WEAK);
+
+	/**
+	 * The value of a viewer's principal, worked out on first use and kept on the viewer
+	 * too.
+	 * @param viewer an authenticated viewer
+	 * @param compute works the value out from the principal
+	 * @return the value
+	 */
+	public V get(SyncViewer viewer, Function<Principal, V> compute) {
+		Principal principal = viewer.principal();
+		Assert.notNull(principal, "An anonymous viewer has no principal to work a value out for");
+		return viewer.remember(this, (v) -> get(principal, compute));
+	}
 
 	/**
 	 * The value of a principal, worked out on first use.

@@ -117,12 +117,11 @@ final class JpaSyncStore implements SyncStore {
 	@Override
 	public List<SyncChange> load(Collection<String> ids) {
 		List<Object> parsed = ids.stream().map(this.model::parseId).toList();
-		// Hibernate's multi-load keeps one statement plan whatever the number of ids
-		// where
-		// its dialect binds them as one array (PostgreSQL's does), where a query with an
-		// "in" list would be planned again for each new length. H2's dialect lists them
-		// instead, up to ID_BATCH a query, so there each new number of ids is planned
-		// anew.
+		// Hibernate's multi-load keeps one statement plan for any number of ids
+		// where its dialect binds them as one array (PostgreSQL's does); a query
+		// with an "in" list is planned again for each new length. H2's dialect
+		// lists the ids, up to ID_BATCH a query, so there each new number of ids
+		// is planned anew.
 		return read((em) -> em.unwrap(Session.class)
 			.findMultiple(this.model.entityClass(), parsed, new BatchSize(ID_BATCH))
 			.stream()

@@ -89,10 +89,7 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 	/** Access control lists as they were before a change, while the engine compares. */
 	private final ThreadLocal<@Nullable Map<ObjectIdentity, Entry>> before = new ThreadLocal<>();
 
-	/**
-	 * The identities of each principal in use, for viewers that do not last (a
-	 * proposal's); a session's viewer remembers its own.
-	 */
+	/** The identities of each principal in use. */
 	private final PerPrincipal<ViewerSids> viewers = new PerPrincipal<>();
 
 	/**
@@ -273,10 +270,7 @@ public final class AclSyncPolicy implements SyncPolicy, Ordered {
 	}
 
 	private @Nullable ViewerSids sids(SyncViewer viewer) {
-		Principal principal = viewer.principal();
-		// On the viewer first: a field away, where the map of all principals is a lookup
-		// among thousands for each viewer of each change.
-		return (principal != null) ? viewer.remember(this, (v) -> this.viewers.get(principal, this::sidsOf)) : null;
+		return viewer.isAuthenticated() ? this.viewers.get(viewer, this::sidsOf) : null;
 	}
 
 	private ViewerSids sidsOf(Principal principal) {

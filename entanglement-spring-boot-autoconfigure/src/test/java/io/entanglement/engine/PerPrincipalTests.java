@@ -3,9 +3,11 @@ package io.entanglement.engine;
 import java.security.Principal;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.entanglement.SyncViewer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link PerPrincipal}.
@@ -36,6 +38,25 @@ class PerPrincipalTests {
 		assertThat(this.values.get(first, this::compute)).isEqualTo("alice#1");
 		assertThat(this.values.get(second, this::compute)).isEqualTo("alice#2");
 		assertThat(this.values.get(first, this::compute)).isEqualTo("alice#1");
+	}
+
+	@Test
+	void aViewerKeepsItsPrincipalsValueAndViewersOfTheSamePrincipalShareIt() {
+		Principal alice = () -> "alice";
+		SyncViewer session = new SyncViewer("s1", alice);
+		assertThat(this.values.get(session, this::compute)).isEqualTo("alice#1");
+		assertThat(session.<String>remember(this.values, (v) -> "not asked")).isEqualTo("alice#1");
+		// A viewer made for one request finds the value of the principal in use.
+		assertThat(this.values.get(new SyncViewer("request", alice), this::compute)).isEqualTo("alice#1");
+		assertThat(this.computed).hasValue(1);
+	}
+
+	@Test
+	void anAnonymousViewerHasNoValue() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.values.get(new SyncViewer("s1", null), this::compute))
+			.withMessageContaining("anonymous");
+		assertThat(this.computed).hasValue(0);
 	}
 
 	private String compute(Principal principal) {
