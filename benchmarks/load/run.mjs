@@ -46,6 +46,10 @@ const runs_ = (scenario) => ONLY.includes(scenario);
 const P6_GROUPS = 1000;
 const P6_BATCH = 50;
 const P6_RATE = Number(flag('--p6-rate', 5000));
+// P6's transactions are committed by this many threads taking turns, as an application commits
+// from several request threads (1: one thread, which on two saturated cores gets too small a share
+// of them to keep its schedule; see RESULTS.md).
+const P6_COMMITTERS = Number(flag('--p6-committers', 2));
 if (!(P6_RATE >= P6_BATCH) || P6_RATE % P6_BATCH !== 0) {
 	throw new Error(`--p6-rate must be a multiple of ${P6_BATCH}, got ${flag('--p6-rate', null)}`);
 }
@@ -109,7 +113,7 @@ const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (ar
 	+ (args.includes('--warm-seconds') ? ' --warm-seconds ' + MODE.warmSeconds : '')
 	+ (args.includes('--p1-seconds') ? ' --p1-seconds ' + MODE.p1Seconds : '') + (args.includes('--p2-seconds') ? ' --p2-seconds ' + MODE.p2Seconds : '')
 	+ (args.includes('--p6-seconds') ? ' --p6-seconds ' + MODE.p6Seconds : '') + (args.includes('--p6-warm-commits') ? ' --p6-warm-commits ' + MODE.p6WarmCommits : '') + (args.includes('--p7-warm-seconds') ? ' --p7-warm-seconds ' + MODE.p7WarmSeconds : '')
-	+ (args.includes('--p7-reconnects') ? ' --p7-reconnects ' + P7_RECONNECTS : '') + (args.includes('--p7-close') ? ' --p7-close ' + P7_CLOSE : '') + (args.includes('--p6-rate') ? ' --p6-rate ' + P6_RATE : '')
+	+ (args.includes('--p7-reconnects') ? ' --p7-reconnects ' + P7_RECONNECTS : '') + (args.includes('--p7-close') ? ' --p7-close ' + P7_CLOSE : '') + (args.includes('--p6-rate') ? ' --p6-rate ' + P6_RATE : '') + (args.includes('--p6-committers') ? ' --p6-committers ' + P6_COMMITTERS : '')
 	+ (args.includes('--p1-commits') ? ' --p1-commits ' + P1_COMMITS : '')
 	+ (args.includes('--settle-seconds') ? ' --settle-seconds ' + SETTLE_SECONDS : '')
 	+ (args.includes('--no-deflate') ? ' --no-deflate' : '') + (DELTA ? '' : ' --no-delta') + (COMPRESSION ? ' --compression' : '') + (BINARY_FRAMES ? ' --binary-frames' : '') + SETTINGS.map((setting) => ' --set ' + setting).join('')
@@ -223,8 +227,8 @@ function jitFigures(jitSettleSeconds, cpu0, cpu1) {
 	return { jitSettleSeconds, jitMsPerSecond: (cpu1.compilationMs - cpu0.compilationMs) / ((cpu1.uptimeMs - cpu0.uptimeMs) / 1000) };
 }
 
-async function drive(rate, objects, count, batch = 1, kind = 'marker') {
-	await http('POST', `/bench/drive?rate=${rate}&objects=${objects}&count=${count}&batch=${batch}&kind=${kind}`);
+async function drive(rate, objects, count, batch = 1, kind = 'marker', threads = 1) {
+	await http('POST', `/bench/drive?rate=${rate}&objects=${objects}&count=${count}&batch=${batch}&kind=${kind}&threads=${threads}`);
 	for (;;) {
 		await sleep(50);
 		const status = await http('GET', '/bench/drive');
@@ -415,7 +419,7 @@ async function p6Groups(app, profile) {
 	// as they go and before any session subscribes. They run 100 times a second in the window,
 	// so without it the JIT compilers would still be compiling their path (the ORM's query and
 	// flush) in P6's window, a minute into the scenario.
-	const warm = await drive(0, P6_GROUPS, MODE.p6WarmCommits, P6_BATCH, 'group');
+	const warm = await drive(0, P6_GROUPS, MODE.p6WarmCommits, P6_BATCH, 'group', P6_COMMITTERS);
 	log(`${app} P6: ${MODE.p6WarmCommits} warm-up transactions of ${P6_BATCH} in ${(warm.elapsedMs / 1000).toFixed(1)} s`);
 	const heap0 = await http('GET', '/bench/heap');
 	const started = Date.now();
@@ -459,7 +463,7 @@ async function groupLoad(clients, objects, sessions, profile) {
 	// delivering the previous phase's backlog delivers it now too).
 	await clients.ask({ cmd: 'start', minSentAt: Date.now() * 1000 });
 	profile?.start();
-	const status = await drive(tx, objects, tx * MODE.p6Seconds, P6_BATCH, 'group');
+	const status = await drive(tx, objects, tx * MODE.p6Seconds, P6_BATCH, 'group', P6_COMMITTERS);
 	profile?.stop();
 	const stopped = await clients.ask({ cmd: 'stop' });
 	const cpu1 = await http('GET', '/bench/cpu');
@@ -973,7 +977,7 @@ function notes() {
   The committer offers ${P6_RATE.toLocaleString('en-US')} changes/s as ${P6_RATE / P6_BATCH} transactions/s of
   ${P6_BATCH} markers each (batched: one thread committing one marker per transaction does not reach
   that rate here; each transaction reads its markers in one query and Hibernate sends their updates
-  in one JDBC batch, \`hibernate.jdbc.batch_size=50\`, in both servers). First, not recorded and before any
+  in one JDBC batch, \`hibernate.jdbc.batch_size=50\`, in both servers), on ${P6_COMMITTERS === 1 ? 'one thread (`--p6-committers 1`; on two\n  saturated cores one thread gets too small a share of them to keep its schedule)' : P6_COMMITTERS + ' threads taking turns by\n  transaction (as an application commits from several request threads; `--p6-committers 1` commits on one)'}. First, not recorded and before any
   session connects, ${MODE.p6WarmCommits.toLocaleString('en-US')} such transactions as fast as they go (P6's own warm-up: at
   ${P6_RATE / P6_BATCH} transactions/s the JIT compilers would otherwise still be compiling their path in the window).
   Then ${P6_RATE.toLocaleString('en-US')} changes/s for ${MODE.p6Seconds} s, first with 1,000 sessions connected (groups 0–99, commits

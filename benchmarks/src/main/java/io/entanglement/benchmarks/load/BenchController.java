@@ -36,9 +36,9 @@ public class BenchController {
 	@PostMapping("/bench/drive")
 	public ResponseEntity<Map<String, Object>> drive(@RequestParam double rate, @RequestParam int objects,
 			@RequestParam long count, @RequestParam(defaultValue = "1") int batch,
-			@RequestParam(defaultValue = "marker") String kind) {
+			@RequestParam(defaultValue = "marker") String kind, @RequestParam(defaultValue = "1") int threads) {
 		Committer<?> committer = committer(kind);
-		if (!committer.start(rate, objects, count, batch)) {
+		if (!committer.start(rate, objects, count, batch, threads)) {
 			return ResponseEntity.status(409).body(committer.status());
 		}
 		this.last = committer;

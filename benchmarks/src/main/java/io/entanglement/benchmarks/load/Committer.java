@@ -18,10 +18,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 /**
- * Commits edits of markers at a fixed rate on one thread, each transaction editing
- * {@code batch} distinct markers (read, edit, save), cycling over the first
- * {@code objects} markers. A commit that falls behind its schedule runs at once; how far
- * behind the driver fell is reported, so a rate the server could not sustain shows.
+ * Commits edits of markers at a fixed rate, each transaction editing {@code batch}
+ * distinct markers (read, edit, save), cycling over the first {@code objects} markers, on
+ * one thread or on several (as an application commits from several request threads),
+ * which then take turns by transaction and never edit the same marker at once. A commit
+ * that falls behind its schedule runs at once; how far behind the driver fell is
+ * reported, so a rate the server could not sustain shows.
  *
  * @param <T> the marker entity of the server
  * @author Entanglement
@@ -115,41 +117,63 @@ public final class Committer<T extends MarkerFields> {
 	 * @param batch markers edited per transaction
 	 * @return whether it started (false while a previous run goes on)
 	 */
-	public synchronized boolean start(double rate, int objects, long count, int batch) {
+	public boolean start(double rate, int objects, long count, int batch) {
+		return start(rate, objects, count, batch, 1);
+	}
+
+	/**
+	 * Start committing on new threads, which take turns by transaction: the first commits
+	 * transactions 0, {@code threads}, 2 × {@code threads}..., the second 1,
+	 * {@code threads} + 1..., each at its time in the common schedule.
+	 * @param rate transactions per second in all (zero: as fast as possible)
+	 * @param objects how many markers to cycle over; with several threads a multiple of
+	 * {@code threads × batch}, so that no two threads edit the same marker at once
+	 * @param count how many transactions in all
+	 * @param batch markers edited per transaction
+	 * @param threads how many threads commit
+	 * @return whether it started (false while a previous run goes on)
+	 */
+	public synchronized boolean start(double rate, int objects, long count, int batch, int threads) {
 		Assert.isTrue(objects > 0 && batch > 0 && batch <= objects, "batch must be between 1 and objects");
+		Assert.isTrue(threads > 0, "threads must be positive");
+		Assert.isTrue(threads == 1 || objects % (threads * batch) == 0,
+				() -> "With " + threads + " threads, objects must be a multiple of " + (threads * batch));
 		if (this.run.running()) {
 			return false;
 		}
-		Run run = new Run(rate, objects, count, batch);
+		Run run = new Run(rate, objects, count, batch, threads, this.step);
+		this.step += count * batch;
 		this.run = run;
-		Thread thread = new Thread(() -> drive(run), "committer");
-		thread.setDaemon(true);
-		thread.start();
+		run.startedNanos = System.nanoTime();
+		for (int t = 0; t < threads; t++) {
+			int first = t;
+			Thread thread = new Thread(() -> drive(run, first), (threads == 1) ? "committer" : "committer-" + t);
+			thread.setDaemon(true);
+			thread.start();
+		}
 		return true;
 	}
 
-	private void drive(Run run) {
+	private void drive(Run run, int first) {
 		long period = (run.rate > 0) ? (long) (1e9 / run.rate) : 0;
-		long start = System.nanoTime();
-		run.startedNanos = start;
+		long start = run.startedNanos;
 		try {
-			for (long i = 0; i < run.count; i++) {
+			for (long i = first; i < run.count && run.failure.isEmpty(); i += run.threads) {
 				long due = start + i * period;
 				long wait = due - System.nanoTime();
 				if (wait > 0) {
 					LockSupport.parkNanos(wait);
 				}
 				else {
-					run.maxBehindNanos = Math.max(run.maxBehindNanos, -wait);
+					run.behind(-wait);
 				}
+				long step = run.firstStep + i * run.batch;
 				Long stamped = this.transactions.execute((status) -> {
-					for (T marker : load(run)) {
-						marker.edit(this.step++);
+					long edit = step;
+					for (T marker : load(run, step)) {
+						marker.edit(edit++);
 						this.repository.save(marker);
-						run.lastSentAt = marker.getSentAt();
-						if (run.firstSentAt == 0) {
-							run.firstSentAt = run.lastSentAt;
-						}
+						run.sent(marker.getSentAt());
 					}
 					return System.nanoTime();
 				});
@@ -161,21 +185,24 @@ public final class Committer<T extends MarkerFields> {
 			run.failure = ex.toString();
 		}
 		finally {
-			run.endedNanos = System.nanoTime();
+			run.threadEnded();
 		}
 	}
 
 	/**
-	 * The markers the next transaction edits, in the order it edits them: one query for
-	 * all of them, as an application editing several rows would read them.
+	 * The markers a transaction edits, in the order it edits them: one query for all of
+	 * them, as an application editing several rows would read them.
+	 * @param run the run
+	 * @param step the transaction's first step: it edits markers {@code step},
+	 * {@code step + 1}... (modulo the run's objects)
 	 */
-	private List<T> load(Run run) {
+	private List<T> load(Run run, long step) {
 		if (run.batch == 1) {
-			return List.of(this.repository.findById(this.step % run.objects).orElseThrow());
+			return List.of(this.repository.findById(step % run.objects).orElseThrow());
 		}
 		List<Long> ids = new ArrayList<>(run.batch);
 		for (int b = 0; b < run.batch; b++) {
-			ids.add((this.step + b) % run.objects);
+			ids.add((step + b) % run.objects);
 		}
 		Map<Long, T> byId = new HashMap<>();
 		this.repository.findAllById(ids).forEach((marker) -> byId.put(marker.getId(), marker));
@@ -218,7 +245,7 @@ public final class Committer<T extends MarkerFields> {
 		/** The transactions timed in one run, at most. */
 		static final int MAX_TIMED = 100_000;
 
-		static final Run NONE = new Run(0, 1, 0, 1);
+		static final Run NONE = new Run(0, 1, 0, 1, 1, 0);
 
 		final double rate;
 
@@ -227,6 +254,13 @@ public final class Committer<T extends MarkerFields> {
 		final long count;
 
 		final int batch;
+
+		final int threads;
+
+		/** The step of the first marker edit of the run. */
+		final long firstStep;
+
+		private int running;
 
 		volatile long startedNanos;
 
@@ -249,18 +283,38 @@ public final class Committer<T extends MarkerFields> {
 		 */
 		private final long[] commitNanos;
 
-		Run(double rate, int objects, long count, int batch) {
+		Run(double rate, int objects, long count, int batch, int threads, long firstStep) {
 			this.rate = rate;
 			this.objects = objects;
 			this.count = count;
 			this.batch = batch;
+			this.threads = threads;
+			this.firstStep = firstStep;
+			this.running = threads;
 			this.commitNanos = new long[(int) Math.min(count, MAX_TIMED)];
 			if (count == 0) {
 				this.endedNanos = 1;
 			}
 		}
 
-		void committed(long nanos) {
+		synchronized void behind(long nanos) {
+			this.maxBehindNanos = Math.max(this.maxBehindNanos, nanos);
+		}
+
+		synchronized void sent(long sentAt) {
+			if (this.firstSentAt == 0) {
+				this.firstSentAt = sentAt;
+			}
+			this.lastSentAt = Math.max(this.lastSentAt, sentAt);
+		}
+
+		synchronized void threadEnded() {
+			if (--this.running == 0) {
+				this.endedNanos = System.nanoTime();
+			}
+		}
+
+		synchronized void committed(long nanos) {
 			if (this.commits < this.commitNanos.length) {
 				this.commitNanos[(int) this.commits] = nanos;
 			}
@@ -271,7 +325,7 @@ public final class Committer<T extends MarkerFields> {
 		 * A percentile of the timed transactions, picked as the harness picks its own
 		 * ({@code percentile} in {@code load/run.mjs}).
 		 */
-		long commitPercentile(int percent) {
+		synchronized long commitPercentile(int percent) {
 			int timed = (int) Math.min(this.commits, this.commitNanos.length);
 			if (timed == 0) {
 				return 0;
