@@ -41,11 +41,14 @@ const APPS = (QUICK && !args.includes('--baseline')) ? ['entangled'] : ['entangl
 const ONLY = flag('--only', 'p1,p2,p3,p4,p5,p6,p7,p8').split(',');
 const runs_ = (scenario) => ONLY.includes(scenario);
 // P6: 1,000 groups of 10 users; each group sees one group marker. The committer offers
-// P6_RATE changes/s as P6_RATE / P6_BATCH transactions of P6_BATCH markers each.
-// --p6-rate n offers another rate (above the target, to find the headroom).
+// P6_RATE changes/s as P6_RATE / P6_BATCH transactions of P6_BATCH markers each: 5,250 by
+// default, 5% above the target. The rate reached is the changes over the time until the last
+// transaction returned, so it can not exceed the offer, and with the offer at the target every
+// late millisecond at the end would count against it; above the target, the figure is what
+// the server sustains. --p6-rate n offers another rate (5000: the target itself).
 const P6_GROUPS = 1000;
 const P6_BATCH = 50;
-const P6_RATE = Number(flag('--p6-rate', 5000));
+const P6_RATE = Number(flag('--p6-rate', 5250));
 // P6's transactions are committed by this many threads taking turns, as an application commits
 // from several request threads (1: one thread, which on two saturated cores gets too small a share
 // of them to keep its schedule; see RESULTS.md).
@@ -974,7 +977,7 @@ function notes() {
   each sees. Baseline: the entity listener sends each change to \`/topic/group/{g}\`; each session
   subscribes to its group's topic, and a \`ChannelInterceptor\` checks at SUBSCRIBE that the
   principal holds \`GROUP_g\` and \`ROLE_USER\` (checked once; nothing is rechecked per change).
-  The committer offers ${P6_RATE.toLocaleString('en-US')} changes/s as ${P6_RATE / P6_BATCH} transactions/s of
+  The committer offers ${P6_RATE.toLocaleString('en-US')} changes/s${P6_RATE > 5000 ? ' (above the target: the rate reached, the changes over the time until the\n  last transaction returned, can not exceed the offer)' : ''} as ${P6_RATE / P6_BATCH} transactions/s of
   ${P6_BATCH} markers each (batched: one thread committing one marker per transaction does not reach
   that rate here; each transaction reads its markers in one query and Hibernate sends their updates
   in one JDBC batch, \`hibernate.jdbc.batch_size=50\`, in both servers), on ${P6_COMMITTERS === 1 ? 'one thread (`--p6-committers 1`; on two\n  saturated cores one thread gets too small a share of them to keep its schedule)' : P6_COMMITTERS + ' threads taking turns by\n  transaction (as an application commits from several request threads; `--p6-committers 1` commits on one)'}. First, not recorded and before any
