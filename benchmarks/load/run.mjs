@@ -53,6 +53,13 @@ const P6_RATE = Number(flag('--p6-rate', 5250));
 // from several request threads (1: one thread, which on two saturated cores gets too small a share
 // of them to keep its schedule; see RESULTS.md).
 const P6_COMMITTERS = Number(flag('--p6-committers', 2));
+// The threads never edit the same marker at once: with several, each phase's markers (100,
+// then one per 10 sessions) must be a multiple of P6_BATCH per thread.
+if (!Number.isInteger(P6_COMMITTERS) || P6_COMMITTERS < 1 || (P6_COMMITTERS > 1
+	&& [100, MODE.p6Sessions / 10].some((markers) => markers % (P6_COMMITTERS * P6_BATCH) !== 0))) {
+	throw new Error(`--p6-committers must be 1, or a number n of threads for which P6's markers (100, and ${MODE.p6Sessions / 10}`
+		+ ` at ${MODE.p6Sessions} sessions) are multiples of ${P6_BATCH} × n; got ${flag('--p6-committers', '2')}`);
+}
 if (!(P6_RATE >= P6_BATCH) || P6_RATE % P6_BATCH !== 0) {
 	throw new Error(`--p6-rate must be a multiple of ${P6_BATCH}, got ${flag('--p6-rate', null)}`);
 }

@@ -110,18 +110,6 @@ public final class Committer<T extends MarkerFields> {
 	}
 
 	/**
-	 * Start committing on a new thread.
-	 * @param rate transactions per second (zero: as fast as possible)
-	 * @param objects how many markers to cycle over
-	 * @param count how many transactions
-	 * @param batch markers edited per transaction
-	 * @return whether it started (false while a previous run goes on)
-	 */
-	public boolean start(double rate, int objects, long count, int batch) {
-		return start(rate, objects, count, batch, 1);
-	}
-
-	/**
 	 * Start committing on new threads, which take turns by transaction: the first commits
 	 * transactions 0, {@code threads}, 2 × {@code threads}..., the second 1,
 	 * {@code threads} + 1..., each at its time in the common schedule.
