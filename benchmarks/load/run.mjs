@@ -1089,7 +1089,9 @@ function notes() {
   subscribing 9,000 Entanglement sessions took about 100 s in the first such run and 13 s since
   sessions subscribing together share one snapshot read (see the analysis); \`--runs n --p6-runs n\`
   runs more. On a quiet machine the full run took about 9.5 minutes with P6 in one run; P6 in both adds
-  about 1.5 minutes. The quick run checks
+  about 1.5 minutes. On a machine slow enough that run 1's durations project run 2 past
+  ${BUDGET_MINUTES === Infinity ? 'the budget' : BUDGET_MINUTES + ' minutes'} (\`--budget-minutes\`), run 2 leaves out the baseline's P6 and, if needed, its P7;
+  the paragraph on cells then says so. The quick run checks
   Entanglement only (\`--baseline\` adds the baseline) and measures P6 with 2,000 sessions.
 - 10,000 sessions were sustained (no failed connection) with \`-Xmx3g\` and a descriptor limit of
   20,000; the harness raises \`ulimit -n\` to the hard limit.
