@@ -645,15 +645,16 @@ function syscallNs() {
 	return seconds === undefined ? null : Math.round(Number(seconds) * 1e9 / 400_000);
 }
 let loadAtStart = load();
-let syscallNsAtStart = syscallNs();
+let syscallNsAtStart = FROM ? null : syscallNs();
 let startedAt = new Date();
 // Run 1's timeline, in ms from its start: when each optional scenario started and ended, and
 // when the run ended; and the scenarios later runs left out to keep to the budget.
 const firstRun = { marks: {}, total: null };
 let leftOut = [];
-// Whether a later run, now at the start of the baseline's `scenario`, should leave it out: the
-// rest of run 1 from there, added to the time so far, would pass the budget. P7 is only left out
-// when leaving out P6 after it would not be enough.
+// For a later run now at the start of the baseline's `scenario`: the minutes at which the run
+// would end with it (the time so far and the rest of run 1 from there) when that passes the
+// budget, so it is left out; 0 otherwise. P7 is only left out when leaving out P6 after it would
+// not be enough.
 function overBudget(scenario) {
 	const rest = firstRun.total - firstRun.marks[scenario + ':start'];
 	const later = scenario === 'p7' && firstRun.marks['p6:end'] !== undefined ? firstRun.marks['p6:end'] - firstRun.marks['p6:start'] : 0;
@@ -764,7 +765,7 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 }
 let loadAtEnd = load();
 let minutes = (Date.now() - startedAt) / 60000;
-let syscallNsAtEnd = syscallNs();
+let syscallNsAtEnd = FROM ? null : syscallNs();
 if (FROM) {
 	// Only rewrite the report of a saved run (target/load-results.json).
 	const saved = JSON.parse(readFileSync(FROM, 'utf8'));
