@@ -661,6 +661,17 @@ function overBudget(scenario) {
 	const projected = (Date.now() - startedAt + rest - later) / 60000;
 	return projected > BUDGET_MINUTES ? projected : 0;
 }
+// Runs one scenario's `measure` under a recording of the server (--jfr) and logs its figures.
+async function recorded(server, run, app, scenario, measure) {
+	const name = scenario.toUpperCase();
+	log(`run ${run} ${app}: ${name}`);
+	const profile = JFR ? recording(server, `${app}-${scenario}-run${run}`) : undefined;
+	profile?.start();
+	const figures = await measure();
+	profile?.stop();
+	log(`run ${run} ${app} ${name}:`, JSON.stringify(figures));
+	return figures;
+}
 // Runs the baseline's `scenario` unless a later run must leave it out; notes run 1's timeline.
 async function optional(run, runStart, app, scenario, measure) {
 	if (app !== 'baseline') {
@@ -715,21 +726,11 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 			// P8 on the 100 markers, then P7 on 1,000 (it adds 900), then P6 on 1,000 group
 			// markers (added with their grants), all in the same server.
 			if (runs_('p8')) {
-				log(`run ${run} ${app}: P8`);
-				const profile = JFR ? recording(server, `${app}-p8-run${run}`) : undefined;
-				profile?.start();
-				result[app].p8 = await p8Transitions(app);
-				profile?.stop();
-				log(`run ${run} ${app} P8:`, JSON.stringify(result[app].p8));
+				result[app].p8 = await recorded(server, run, app, 'p8', () => p8Transitions(app));
 			}
 			if (runs_('p7')) {
 				await optional(run, runStart, app, 'p7', async () => {
-					log(`run ${run} ${app}: P7`);
-					const profile = JFR ? recording(server, `${app}-p7-run${run}`) : undefined;
-					profile?.start();
-					result[app].p7 = await p7Reconnects(app);
-					profile?.stop();
-					log(`run ${run} ${app} P7:`, JSON.stringify(result[app].p7));
+					result[app].p7 = await recorded(server, run, app, 'p7', () => p7Reconnects(app));
 				});
 			}
 			if (runs_('p6') && run <= MODE.p6Runs) {

@@ -290,7 +290,7 @@ public final class Committer<T extends MarkerFields> {
 		}
 
 		synchronized void sent(long sentAt) {
-			if (this.firstSentAt == 0) {
+			if (this.firstSentAt == 0 || sentAt < this.firstSentAt) {
 				this.firstSentAt = sentAt;
 			}
 			this.lastSentAt = Math.max(this.lastSentAt, sentAt);
