@@ -21,8 +21,8 @@ const flag = (name, fallback) => {
 // Entanglement sessions took about 100 s here (see RESULTS.md), which 15 minutes cannot hold
 // in every run.
 const MODE = QUICK
-	? { name: 'quick', runs: 1, warmSeconds: 5, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 3000, p4Sessions: 1000, p5Large: 100_000,
-		p6Sessions: 2000, p6Seconds: 2, p6Runs: 1, p6WarmCommits: 1000, p7Seconds: 3, p7WarmSeconds: 5, p8Seconds: 2 }
+	? { name: 'quick', runs: 1, warmSeconds: 4, p1Seconds: 5, p2Seconds: 3, p3Seconds: 4, p3DrainMs: 5000, p1DrainMs: 3000, p4Sessions: 1000, p5Large: 100_000,
+		p6Sessions: 2000, p6Seconds: 2, p6Runs: 1, p6WarmCommits: 500, p7Seconds: 3, p7WarmSeconds: 3, p8Seconds: 2 }
 	: { name: 'full', runs: 2, warmSeconds: 20, p1Seconds: 10, p2Seconds: 6, p3Seconds: 6, p3DrainMs: 10000, p1DrainMs: 10000, p4Sessions: 1000, p5Large: 100_000,
 		p6Sessions: 10_000, p6Seconds: 8, p6Runs: 2, p6WarmCommits: 5000, p7Seconds: 8, p7WarmSeconds: 10, p8Seconds: 4 };
 MODE.runs = Number(flag('--runs', MODE.runs));
@@ -121,6 +121,9 @@ const SETTINGS = args.flatMap((arg, i) => (arg === '--set' && args[i + 1] ? [arg
 // --tomcat-buffer n: both servers run with -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=n.
 const TOMCAT_BUFFER = flag('--tomcat-buffer', null);
 const PORT = 18080;
+// The port of the server the scenarios talk to: PORT, or PORT + 1 for the capped server that
+// quick mode starts while P5 runs (see the run loop).
+let port = PORT;
 // 3 GB: 10,000 idle sessions hold about 1.2 GB of heap (P4). Fixed, as servers are usually
 // run: the heap measurements' full collections would otherwise shrink it, and the scenario
 // after them would pay for growing it again (the kernel zeroing every page it gives back).
@@ -146,7 +149,7 @@ const CLASSES = {
 	baseline: 'io.entanglement.benchmarks.load.baseline.BaselineLoadServer',
 };
 
-async function startServer(app, extra = [], label = app, heap = HEAP) {
+async function startServer(app, extra = [], label = app, heap = HEAP, on = PORT) {
 	const classpath = path.join(MODULE, 'target/classes') + ':' + readFileSync(path.join(MODULE, 'target/load-classpath.txt'), 'utf8').trim();
 	const jvm = [...heap];
 	if (TOMCAT_BUFFER) {
@@ -159,14 +162,14 @@ async function startServer(app, extra = [], label = app, heap = HEAP) {
 	if (app === 'entangled') {
 		options.push(...SETTINGS.map((setting) => '--' + setting));
 	}
-	const child = spawn('java', [...jvm, '-cp', classpath, CLASSES[app], '--server.port=' + PORT, ...options, ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
+	const child = spawn('java', [...jvm, '-cp', classpath, CLASSES[app], '--server.port=' + on, ...options, ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
 	const started = Date.now();
 	for (;;) {
 		if (child.exitCode !== null) {
 			throw new Error(app + ' server exited with ' + child.exitCode);
 		}
 		try {
-			const response = await fetch(`http://127.0.0.1:${PORT}/bench/drive`, { headers: { Authorization: AUTH } });
+			const response = await fetch(`http://127.0.0.1:${on}/bench/drive`, { headers: { Authorization: AUTH } });
 			// Ready once seeded (and, for P6, granted).
 			if (response.ok && (await response.json()).ready) {
 				break;
@@ -208,7 +211,7 @@ async function stopServer(child) {
 }
 
 async function http(method, url) {
-	const response = await fetch(`http://127.0.0.1:${PORT}${url}`, { method, headers: { Authorization: AUTH } });
+	const response = await fetch(`http://127.0.0.1:${port}${url}`, { method, headers: { Authorization: AUTH } });
 	if (!response.ok) {
 		throw new Error(`${method} ${url}: HTTP ${response.status}`);
 	}
@@ -220,8 +223,8 @@ async function http(method, url) {
 // a backlog: methods called hundreds of thousands of times still ran their profiling (tier 3)
 // code a minute into P7, queued for C2. With the load paused, the backlog compiles before
 // the window instead of in it (P6 and P7).
-// Quick mode, which checks for regressions in under 2 minutes, waits 5 s at most.
-const JIT_SETTLE_MAX = QUICK ? 5 : 20;
+// Quick mode, which checks for regressions in under 2 minutes, waits 2 s at most.
+const JIT_SETTLE_MAX = QUICK ? 2 : 20;
 async function jitSettled() {
 	const started = Date.now();
 	let last = (await http('GET', '/bench/cpu')).compilationMs;
@@ -268,7 +271,7 @@ class Clients {
 		const { offset = 0, ...rest } = settings;
 		for (let p = 0; p < processes && p * per < total; p++) {
 			const sessions = Math.min(per, total - p * per);
-			children.push(Clients.spawn({ app, port: PORT, sessions, deflate: DEFLATE, delta: DELTA, binaryFrames: BINARY_FRAMES, ...rest, firstUser: offset + p * per }));
+			children.push(Clients.spawn({ app, port, sessions, deflate: DEFLATE, delta: DELTA, binaryFrames: BINARY_FRAMES, ...rest, firstUser: offset + p * per }));
 		}
 		clients.children = await Promise.all(children);
 		clients.sessions = clients.children.reduce((sum, c) => sum + c.ready.sessions, 0);
@@ -485,8 +488,9 @@ async function groupLoad(clients, objects, sessions, profile) {
 	profile?.stop();
 	const stopped = await clients.ask({ cmd: 'stop' });
 	const cpu1 = await http('GET', '/bench/cpu');
-	// Until nothing arrived for 2 s (at most 20 s), so that the next phase starts clean.
-	const drained = await clients.ask({ cmd: 'drain', lastSentAt: null, quietMs: 2000, timeoutMs: 20_000, withLatencies: true });
+	// Until nothing arrived for 2 s (quick mode: 1 s; at most 20 s), so that the next phase
+	// starts clean.
+	const drained = await clients.ask({ cmd: 'drain', lastSentAt: null, quietMs: QUICK ? 1000 : 2000, timeoutMs: 20_000, withLatencies: true });
 	const windowChanges = stopped.reduce((sum, s) => sum + s.windowChanges, 0);
 	const windowMs = Math.max(...stopped.map((s) => s.windowMs));
 	const latencies = Float64Array.from(drained.flatMap((d) => d.latencies)).sort();
@@ -691,73 +695,96 @@ async function optional(run, runStart, app, scenario, measure) {
 	}
 	await measure();
 }
+const CAPPED = ['--entanglement.session.max-bytes-per-second=8KB', '--bench.objects=1'];
 for (let run = 1; !FROM && run <= MODE.runs; run++) {
 	const result = { entangled: {}, baseline: {} };
 	const runStart = Date.now();
-	for (const app of APPS) {
-		const server = await startServer(app, [], `${app}-run${run}`);
-		try {
-			log(`run ${run} ${app}: warm-up`);
-			// Both shapes the JIT must have compiled for: P2's (100 sessions, 200 commits/s)
-			// and P1's (1,000 sessions, 100 commits/s).
-			await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: Math.ceil(MODE.warmSeconds / 4), latencyEvery: 2, drainMs: 2000 });
-			await fanOut(app, { sessions: 1000, processes: P1_CLIENT_PROCESSES, rate: 100, seconds: Math.ceil(MODE.warmSeconds * 3 / 4), latencyEvery: 10, drainMs: 2000 });
-			if (app === 'entangled' && runs_('p5')) {
-				log(`run ${run} ${app}: P5`);
-				result[app].p5 = await p5CatchUp();
+	// Quick mode starts P3's capped server while P5 runs, on the next port, instead of after
+	// the others: P5 measures bytes, which the other server's start does not change, and the
+	// run is about as much shorter as a server takes to start. The capped server then waits
+	// idle (about 1% of a core) until P3. The full mode starts each server alone.
+	let early = null;
+	try {
+		for (const app of APPS) {
+			const server = await startServer(app, [], `${app}-run${run}`);
+			try {
+				log(`run ${run} ${app}: warm-up`);
+				// Both shapes the JIT must have compiled for: P2's (100 sessions, 200 commits/s)
+				// and P1's (1,000 sessions, 100 commits/s).
+				await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: Math.ceil(MODE.warmSeconds / 4), latencyEvery: 2, drainMs: 2000 });
+				await fanOut(app, { sessions: 1000, processes: P1_CLIENT_PROCESSES, rate: 100, seconds: Math.ceil(MODE.warmSeconds * 3 / 4), latencyEvery: 10, drainMs: 2000 });
+				if (app === 'entangled' && QUICK && runs_('p3')) {
+					early = startServer('entangled', CAPPED, `entangled-capped-run${run}`, HEAP, PORT + 1);
+					early.catch(() => {});
+				}
+				if (app === 'entangled' && runs_('p5')) {
+					log(`run ${run} ${app}: P5`);
+					result[app].p5 = await p5CatchUp();
+				}
+				// Nothing after P5 shares the cores with a server starting.
+				await early;
+				if (runs_('p2')) {
+					log(`run ${run} ${app}: P2`);
+					const profile = JFR ? recording(server, `${app}-p2-run${run}`) : undefined;
+					result[app].p2 = await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: MODE.p2Seconds, latencyEvery: 2, drainMs: 5000, profile });
+				}
+				if (app === 'baseline' && runs_('p3')) {
+					log(`run ${run} ${app}: P3`);
+					result[app].p3 = await p3HotObject(app);
+				}
+				if (runs_('p1') || runs_('p4')) {
+					log(`run ${run} ${app}: P4 and P1`);
+					const profile = JFR ? recording(server, `${app}-p1-run${run}`) : undefined;
+					const p1 = await fanOut(app, { sessions: 1000, processes: P1_CLIENT_PROCESSES, rate: P1_COMMITS, seconds: MODE.p1Seconds, latencyEvery: 10, drainMs: MODE.p1DrainMs, idleHeap: true, profile });
+					result[app].p4 = p1.p4;
+					delete p1.p4;
+					result[app].p1 = p1;
+				}
+				// P8 on the 100 markers, then P7 on 1,000 (it adds 900), then P6 on 1,000 group
+				// markers (added with their grants), all in the same server.
+				if (runs_('p8')) {
+					result[app].p8 = await recorded(server, run, app, 'p8', () => p8Transitions(app));
+				}
+				if (runs_('p7')) {
+					await optional(run, runStart, app, 'p7', async () => {
+						result[app].p7 = await recorded(server, run, app, 'p7', () => p7Reconnects(app));
+					});
+				}
+				if (runs_('p6') && run <= MODE.p6Runs) {
+					await optional(run, runStart, app, 'p6', async () => {
+						log(`run ${run} ${app}: P6 and P4 at ${MODE.p6Sessions.toLocaleString('en-US')} sessions`);
+						const p6 = await p6Groups(app, JFR ? recording(server, `${app}-p6-run${run}`) : undefined);
+						result[app].p4x = p6.p4;
+						result[app].p6 = p6.phases;
+						log(`run ${run} ${app} P6:`, JSON.stringify({ p4x: result[app].p4x, p6: result[app].p6 }));
+					});
+				}
 			}
-			if (runs_('p2')) {
-				log(`run ${run} ${app}: P2`);
-				const profile = JFR ? recording(server, `${app}-p2-run${run}`) : undefined;
-				result[app].p2 = await fanOut(app, { sessions: 100, processes: 2, rate: 200, seconds: MODE.p2Seconds, latencyEvery: 2, drainMs: 5000, profile });
+			finally {
+				await stopServer(server);
 			}
-			if (app === 'baseline' && runs_('p3')) {
-				log(`run ${run} ${app}: P3`);
-				result[app].p3 = await p3HotObject(app);
-			}
-			if (runs_('p1') || runs_('p4')) {
-				log(`run ${run} ${app}: P4 and P1`);
-				const profile = JFR ? recording(server, `${app}-p1-run${run}`) : undefined;
-				const p1 = await fanOut(app, { sessions: 1000, processes: P1_CLIENT_PROCESSES, rate: P1_COMMITS, seconds: MODE.p1Seconds, latencyEvery: 10, drainMs: MODE.p1DrainMs, idleHeap: true, profile });
-				result[app].p4 = p1.p4;
-				delete p1.p4;
-				result[app].p1 = p1;
-			}
-			// P8 on the 100 markers, then P7 on 1,000 (it adds 900), then P6 on 1,000 group
-			// markers (added with their grants), all in the same server.
-			if (runs_('p8')) {
-				result[app].p8 = await recorded(server, run, app, 'p8', () => p8Transitions(app));
-			}
-			if (runs_('p7')) {
-				await optional(run, runStart, app, 'p7', async () => {
-					result[app].p7 = await recorded(server, run, app, 'p7', () => p7Reconnects(app));
-				});
-			}
-			if (runs_('p6') && run <= MODE.p6Runs) {
-				await optional(run, runStart, app, 'p6', async () => {
-					log(`run ${run} ${app}: P6 and P4 at ${MODE.p6Sessions.toLocaleString('en-US')} sessions`);
-					const p6 = await p6Groups(app, JFR ? recording(server, `${app}-p6-run${run}`) : undefined);
-					result[app].p4x = p6.p4;
-					result[app].p6 = p6.phases;
-					log(`run ${run} ${app} P6:`, JSON.stringify({ p4x: result[app].p4x, p6: result[app].p6 }));
-				});
-			}
+			log(`run ${run} ${app}: done`);
 		}
-		finally {
-			await stopServer(server);
+		if (runs_('p3')) {
+			const capped = early ? await early : await startServer('entangled', CAPPED, `entangled-capped-run${run}`);
+			port = early ? PORT + 1 : PORT;
+			try {
+				log(`run ${run} entangled (8 KB/s cap): P3`);
+				result.entangled.p3 = await p3HotObject('entangled');
+			}
+			finally {
+				port = PORT;
+				await stopServer(capped);
+			}
+			log(`run ${run} entangled P3:`, JSON.stringify(result.entangled.p3));
 		}
-		log(`run ${run} ${app}: done`);
 	}
-	if (runs_('p3')) {
-		const capped = await startServer('entangled', ['--entanglement.session.max-bytes-per-second=8KB', '--bench.objects=1'], `entangled-capped-run${run}`);
-		try {
-			log(`run ${run} entangled (8 KB/s cap): P3`);
-			result.entangled.p3 = await p3HotObject('entangled');
+	finally {
+		// A run that failed before P3 leaves no server behind.
+		const left = early && (await early.catch(() => null));
+		if (left && left.exitCode === null) {
+			await stopServer(left);
 		}
-		finally {
-			await stopServer(capped);
-		}
-		log(`run ${run} entangled P3:`, JSON.stringify(result.entangled.p3));
 	}
 	if (run === 1) {
 		firstRun.total = Date.now() - runStart;
@@ -1038,7 +1065,7 @@ function notes() {
   a reconnecting client receives nothing of what it missed.
 
 - All scenarios of one server run in the same process, in this order: warm-up, P5, P2, (baseline:
-  P3), P4 and P1, P8, P7, P6. P3 with Entanglement runs in a server of its own (capped sessions).
+  P3), P4 and P1, P8, P7, P6. P3 with Entanglement runs in a server of its own (capped sessions)${QUICK ? ', started\n  while P5 runs and idle until P3' : ', started after the others stopped'}.
   Server heap is \`${HEAP.join(' ')}\` (10,000 sessions hold over 1 GB).
 - P4 at ${MODE.p6Sessions.toLocaleString('en-US')} sessions: the sessions of P6 (one subscription each,
   to the group markers, of which each sees one), heap after GC with them connected and idle minus the
