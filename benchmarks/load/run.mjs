@@ -383,6 +383,8 @@ async function fanOut(app, { sessions, processes, rate, seconds, latencyEvery, d
 		deliveriesPerSecond: windowChanges / (windowMs / 1000),
 		bodyBytesPerChange: drained.reduce((sum, d) => sum + d.bodyBytes, 0) / drained.reduce((sum, d) => sum + d.totalChanges, 0),
 		deliveredFraction: delivered / (expectedPerParsingSession * parsingSessions),
+		// The compilers' share of the window: P2 and P1 come early in a server's life.
+		jitMsPerSecond: jitFigures(null, cpu0, cpu1).jitMsPerSecond,
 		p50: percentile(latencies, 50),
 		p99: percentile(latencies, 99),
 		serverCpuUsPerDelivery: (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1000 / windowChanges,
@@ -902,6 +904,7 @@ function report() {
 	lines.push(row('P1 server CPU, cores busy', '–', 'p1', 'serverCpuCores', 2, null));
 	lines.push(row('P1 client processes\' CPU, cores busy', '–', 'p1', 'clientCpuCores', 2, null));
 	lines.push(row('P1 commits/s the committer reached', String(P1_COMMITS), 'p1', 'commitsPerSecond', 1, null));
+	lines.push(row('P1 JIT compilation during the window, ms per second (summed over compiler threads)', '–', 'p1', 'jitMsPerSecond', 0, null));
 	lines.push(row('P2 latency p50, ms (100 subscribers, 200 commits/s)', '≤ 2', 'p2', 'p50', 2, 'lower'));
 	lines.push(row('P2 latency p99, ms', '≤ 20', 'p2', 'p99', 2, 'lower'));
 	lines.push(row('P2 of that latency, the commit: stamp → the committer\'s transaction returned, p50, ms', '–', 'p2', 'commitP50', 2, 'lower'));
@@ -912,6 +915,7 @@ function report() {
 	lines.push(row('P1 body bytes per change received (batch JSON after inflating; snapshot included)', '–', 'p1', 'bodyBytesPerChange', 1, 'lower'));
 	lines.push(row('P2 server CPU per delivery, µs', '–', 'p2', 'serverCpuUsPerDelivery', 1, 'lower'));
 	lines.push(row('P2 commits/s the committer reached', '200', 'p2', 'commitsPerSecond', 1, null));
+	lines.push(row('P2 JIT compilation during the window, ms per second (summed over compiler threads)', '–', 'p2', 'jitMsPerSecond', 0, null));
 	lines.push(row('P3 bytes/s the reader read (through the 8 KB/s proxy)', '≤ 8,192', 'p3', 'readBytesPerSecond', 0, null));
 	lines.push(row('P3 bytes the server wrote that the reader took in', '–', 'p3', 'bytesFromServer', 0, 'lower'));
 	lines.push(row('P3 changes the reader received', '–', 'p3', 'changesReceived', 0, null));
@@ -1028,7 +1032,8 @@ function notes() {
 - P1 and P2 run their load for ${SETTLE_SECONDS} s before their window, with the same sessions and
   client processes, and count only what was committed in the window: the window measures the
   load running, not its first second, in which the freshly started client processes ran their
-  event loops saturated.
+  event loops saturated. P2 and P1 come early in a server's life, while their load still brings
+  methods to the JIT compilers: the report gives the compilers' work in their windows.
 - Deliveries/s: changes the sessions received while the committer ran, divided by that time.
   They include changes committed before the window (P1 and P2 settle first) that arrive in it, so
   a server that was behind when the window began can exceed the offer while it catches up.
