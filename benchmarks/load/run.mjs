@@ -702,9 +702,10 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 	const result = { entangled: {}, baseline: {} };
 	const runStart = Date.now();
 	// Quick mode starts P3's capped server while P5 runs, on the next port, instead of after
-	// the others: P5 measures bytes, which the other server's start does not change, and the
-	// run is about as much shorter as a server takes to start. The capped server then waits
-	// idle (about 1% of a core) until P3. The full mode starts each server alone.
+	// the others: P5 measures bytes, which the other server's start does not change. The two
+	// share the cores, so the run is shorter by part of a start (about 5 of its 9 s here). The
+	// capped server then waits idle (about 1% of a core) until P3. The full mode starts each
+	// server alone.
 	let early = null;
 	try {
 		for (const app of APPS) {
