@@ -243,9 +243,14 @@ async function jitSettled() {
 	return (Date.now() - started) / 1000;
 }
 
-// The wait before a window and the compilation during it (between two /bench/cpu readings).
+// The compilation between two /bench/cpu readings, in ms per second.
+function jitMsPerSecond(cpu0, cpu1) {
+	return (cpu1.compilationMs - cpu0.compilationMs) / ((cpu1.uptimeMs - cpu0.uptimeMs) / 1000);
+}
+
+// The wait before a window and the compilation during it.
 function jitFigures(jitSettleSeconds, cpu0, cpu1) {
-	return { jitSettleSeconds, jitMsPerSecond: (cpu1.compilationMs - cpu0.compilationMs) / ((cpu1.uptimeMs - cpu0.uptimeMs) / 1000) };
+	return { jitSettleSeconds, jitMsPerSecond: jitMsPerSecond(cpu0, cpu1) };
 }
 
 async function drive(rate, objects, count, batch = 1, kind = 'marker', threads = 1) {
@@ -384,7 +389,7 @@ async function fanOut(app, { sessions, processes, rate, seconds, latencyEvery, d
 		bodyBytesPerChange: drained.reduce((sum, d) => sum + d.bodyBytes, 0) / drained.reduce((sum, d) => sum + d.totalChanges, 0),
 		deliveredFraction: delivered / (expectedPerParsingSession * parsingSessions),
 		// The compilers' share of the window: P2 and P1 come early in a server's life.
-		jitMsPerSecond: jitFigures(null, cpu0, cpu1).jitMsPerSecond,
+		jitMsPerSecond: jitMsPerSecond(cpu0, cpu1),
 		p50: percentile(latencies, 50),
 		p99: percentile(latencies, 99),
 		serverCpuUsPerDelivery: (cpu1.processCpuNanos - cpu0.processCpuNanos) / 1000 / windowChanges,
@@ -770,7 +775,9 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 		}
 		if (runs_('p3')) {
 			const capped = early ? await early : await startServer('entangled', CAPPED, `entangled-capped-run${run}`);
-			port = early ? PORT + 1 : PORT;
+			if (early) {
+				port = PORT + 1;
+			}
 			try {
 				log(`run ${run} entangled (8 KB/s cap): P3`);
 				result.entangled.p3 = await p3HotObject('entangled');
