@@ -1,4 +1,4 @@
-// One load-client process: opens STOMP sessions (stompjs over `ws`, HTTP Basic on the
+// One load-client process: opens STOMP sessions (stomp-socket.mjs, HTTP Basic on the
 // handshake) to one of the harness's servers and counts what they receive. It is driven by
 // run.mjs over stdin/stdout, one JSON object per line:
 //   in:  {"cmd":"start"} | {"cmd":"stop"} | {"cmd":"drain","lastSentAt":µs,"timeoutMs":n}
@@ -12,9 +12,7 @@
 import net from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { Client } from '@stomp/stompjs';
-import WebSocket from 'ws';
-import './stomp-parser.mjs';
+import { StompSocket } from './stomp-socket.mjs';
 
 const options = JSON.parse(process.argv[2]);
 const {
@@ -24,7 +22,7 @@ const {
 	latencyEvery = 1,
 	throttle = 0, // bytes per second the reader reads, through a loopback proxy; 0: no proxy
 	firstUser = 0,
-	deflate = true, // offer permessage-deflate, as browsers and `ws` do by default
+	deflate = true, // offer permessage-deflate, as browsers and the `ws` package do by default
 	delta = true, // ask for patches (entanglement-delta), as the JS client does by default
 	binaryFrames = false, // ask for batches as binary WebSocket messages (entanglement-binary-frames)
 	users = 10, // session i logs in as u((firstUser + i) % users)
@@ -148,51 +146,20 @@ class Session {
 
 	open(since) {
 		return new Promise((resolve, reject) => {
-			const url = `ws://127.0.0.1:${throttle ? proxyPort : port}${PATH}`;
 			const authorization = 'Basic ' + Buffer.from(this.user + ':bench').toString('base64');
 			this.closedAt = 0;
 			this.synced = false;
 			let settled = false;
-			const client = new Client({
-				webSocketFactory: () => {
-					const socket = new WebSocket(url, ['v12.stomp'], { headers: { Authorization: authorization }, perMessageDeflate: deflate });
-					socket.on('close', () => {
-						if (!this.closedAt) {
-							this.closedAt = now();
-						}
-						if (!settled) {
-							settled = true;
-							reject(new Error('closed before connected'));
-						}
-					});
-					return socket;
-				},
+			const client = new StompSocket({
+				port: throttle ? proxyPort : port,
+				path: PATH,
+				headers: { Authorization: authorization },
+				deflate,
 				// --binary-frames: batches as binary WebSocket messages.
 				connectHeaders: ENTANGLED && binaryFrames ? { 'entanglement-binary-frames': 'true' } : {},
-				heartbeatIncoming: 0,
-				heartbeatOutgoing: 0,
-				reconnectDelay: 0,
-				debug: () => {},
-				onStompError: (frame) => {
-					if (!settled) {
-						settled = true;
-						reject(new Error('STOMP ERROR ' + frame.headers.message));
-					}
-				},
-				onConnect: () => {
-					if (role === 'drag') {
-						settled = true;
-						resolve();
-						return;
-					}
-					const headers = since ? { 'entanglement-since': since } : {};
-					if (ENTANGLED && delta) {
-						headers['entanglement-delta'] = 'true';
-					}
-					client.subscribe(this.destination, (message) => this.received(message), headers);
-					if (!ENTANGLED) {
-						settled = true;
-						resolve();
+				onClose: () => {
+					if (this.client === client && !this.closedAt) {
+						this.closedAt = now();
 					}
 				},
 			});
@@ -203,7 +170,27 @@ class Session {
 				}
 			};
 			this.client = client;
-			client.activate();
+			client.connect().then(() => {
+				if (role === 'drag') {
+					settled = true;
+					resolve();
+					return;
+				}
+				const headers = since ? { 'entanglement-since': since } : {};
+				if (ENTANGLED && delta) {
+					headers['entanglement-delta'] = 'true';
+				}
+				client.subscribe(this.destination, (message) => this.received(message), headers);
+				if (!ENTANGLED) {
+					settled = true;
+					resolve();
+				}
+			}, (error) => {
+				if (!settled) {
+					settled = true;
+					reject(error);
+				}
+			});
 		});
 	}
 
@@ -280,13 +267,13 @@ class Session {
 	}
 
 	async close() {
-		await this.client?.deactivate();
+		await this.client?.close();
 	}
 
-	// As a lost connection: the socket is destroyed at once (ws's terminate), and the server
-	// learns of it from the TCP connection's end.
+	// As a lost connection: the socket is destroyed at once, and the server learns of it from
+	// the TCP connection's end.
 	async drop() {
-		await this.client?.deactivate({ force: true });
+		await this.client?.drop();
 	}
 }
 

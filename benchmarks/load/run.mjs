@@ -345,11 +345,7 @@ function percentile(sorted, p) {
 async function fanOut(app, { sessions, processes, rate, seconds, latencyEvery, drainMs, idleHeap = false, profile }) {
 	const before = idleHeap ? await http('GET', '/bench/heap') : null;
 	const clients = await Clients.open(app, sessions, processes, { latencyEvery });
-	// P4 measures the sessions idle; without the settling load below, the baseline's sessions
-	// (ready once their SUBSCRIBE is sent) get a moment to be subscribed before the window.
-	if (idleHeap || SETTLE_SECONDS <= 0) {
-		await sleep(1000);
-	}
+	await sleep(1000);
 	let p4;
 	if (idleHeap) {
 		const after = await http('GET', '/bench/heap');
@@ -895,10 +891,10 @@ function report() {
 	lines.push('```');
 	lines.push('');
 	lines.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GB, ${javaVersion}, server heap \`${HEAP.join(' ')}\`, Node ${process.version}. ` +
-		`Server and client processes share the cores over loopback. ` + (DEFLATE ? 'Clients offer permessage-deflate (as browsers and `ws` do); the baseline (Tomcat\'s default) accepts it, ' + (COMPRESSION ? 'and so does Entanglement (`--compression`: `entanglement.stomp.compression=true`). ' : 'Entanglement refuses it (its default, `entanglement.stomp.compression=false`). ') : 'Clients do not offer permessage-deflate (`--no-deflate`). ')
+		`Server and client processes share the cores over loopback. ` + (DEFLATE ? 'Clients offer permessage-deflate (as browsers and the `ws` package do); the baseline (Tomcat\'s default) accepts it, ' + (COMPRESSION ? 'and so does Entanglement (`--compression`: `entanglement.stomp.compression=true`). ' : 'Entanglement refuses it (its default, `entanglement.stomp.compression=false`). ') : 'Clients do not offer permessage-deflate (`--no-deflate`). ')
 		+ (DELTA ? 'Entanglement sessions ask for patches (`entanglement-delta:true`, as the JS client does). ' : 'Entanglement sessions do not ask for patches (`--no-delta`). ')
 		+ (BINARY_FRAMES ? 'Entanglement sessions ask for batches as binary WebSocket messages (`--binary-frames`: `entanglement-binary-frames:true` on CONNECT). ' : '')
-		+ 'The load clients parse STOMP frames with `load/stomp-parser.mjs` (headers by a native search, body by its content-length) instead of stompjs\'s byte-by-byte parser, for both servers. '
+		+ 'The load clients are `load/stomp-socket.mjs`, a STOMP client over a WebSocket on a plain TCP socket that does only what the scenarios use, for both servers. '
 		+ (TOMCAT_BUFFER ? `Both servers run with \`-Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=${TOMCAT_BUFFER}\`. ` : '') + `Load average (1, 5, 15 min) at start: ${loadAtStart}; at end: ${loadAtEnd}. `
 		+ `A system call (\`dd if=/dev/zero of=/dev/null bs=1 count=200000\`: a one-byte read or write) took ${syscallNsAtStart ?? '?'} ns at start, ${syscallNsAtEnd ?? '?'} ns at end; `
 		+ 'every delivery is at least one socket write and every reconnect many calls, so the figures of machines whose calls cost more differ for that alone.');
@@ -1030,8 +1026,13 @@ function analysis() {
 function notes() {
 	return `## How each figure is measured
 
-- Sessions are STOMP clients (\`@stomp/stompjs\` on \`ws\`, HTTP Basic on the handshake) in
-  separate Node processes (4 for P1, 2 for P2), on the same machine as the server. Each counts
+- Sessions are STOMP clients (\`load/stomp-socket.mjs\`: STOMP 1.2 over a WebSocket on a plain TCP
+  socket, HTTP Basic on the handshake, permessage-deflate offered as browsers offer it) in
+  separate Node processes (4 for P1, 2 for P2), on the same machine as the server. They do only
+  what the scenarios need, so that the cores they share with the server go to the server: in
+  place of stompjs on the \`ws\` package (with a frame parser of its own), which the runs before
+  2026-11-30 07:30 UTC used, a reconnect with P7's live load cost the client processes 0.96 ms of
+  CPU instead of 2.2 (quick P7, alternating, 07:21–07:26 UTC). Each counts
   *changes*, not frames (an Entanglement batch holds several). Latency is the client's clock at
   arrival minus the \`sentAt\` attribute the committer stamps just before commit (the same clock:
   one machine); it is sampled on every 10th session in P1 and every 2nd in P2, which parse their

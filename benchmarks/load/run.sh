@@ -12,5 +12,4 @@ cd "$(dirname "$0")/../.."
 # the format check (./mvnw verify has it) are left to the full build.
 ./mvnw -q -B -pl benchmarks -am process-classes -Dspring-javaformat.skip=true
 cd benchmarks/load
-[ -d node_modules ] || npm ci --no-audit --no-fund
 exec node run.mjs "$@"
