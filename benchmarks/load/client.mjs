@@ -198,7 +198,7 @@ class Session {
 		const at = now();
 		const body = message.body;
 		frames++;
-		bodyBytes += Buffer.byteLength(body);
+		bodyBytes += message.bytes;
 		lastFrameAt = at;
 		this.lastSeenAt = at;
 		if (ENTANGLED) {
@@ -213,7 +213,7 @@ class Session {
 		}
 		if (this.catchUp) {
 			this.catchUp.frames++;
-			this.catchUp.bytes += Buffer.byteLength(body);
+			this.catchUp.bytes += message.bytes;
 			this.catchUp.changes += count(body);
 		}
 		if (!this.parse) {

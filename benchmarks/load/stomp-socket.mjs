@@ -14,6 +14,9 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const HEAD_END = Buffer.from('\r\n\r\n');
 const LF = 10;
+// What the sockets read goes into one buffer, reused by every socket of the process (net's
+// `onread`): no buffer and no stream event per read. Whatever outlives the read is copied.
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
 // Masking keys are random (RFC 6455, 5.3), drawn from a pool refilled as it runs out.
 const masks = Buffer.alloc(4096);
@@ -125,11 +128,12 @@ export class StompSocket {
 					reject(error);
 				}
 			};
-			const socket = net.connect(port, '127.0.0.1');
+			const socket = net.connect({ port, host: '127.0.0.1', onread: { buffer: READ_BUFFER, callback: (length, buffer) => {
+				this.received(buffer.subarray(0, length));
+			} } });
 			this.socket = socket;
 			socket.setNoDelay(true);
 			socket.on('connect', () => socket.write(request));
-			socket.on('data', (chunk) => this.received(chunk));
 			socket.on('error', () => {});
 			socket.on('close', () => {
 				this.closed = true;
@@ -204,7 +208,7 @@ export class StompSocket {
 		if (!this.upgraded) {
 			const end = buffer.indexOf(HEAD_END);
 			if (end < 0) {
-				this.rest = buffer;
+				this.rest = Buffer.from(buffer);
 				return;
 			}
 			this.upgrade(buffer.toString('latin1', 0, end));
@@ -295,17 +299,19 @@ export class StompSocket {
 			this.fragments = [];
 			this.compressed = (b0 & 0x40) !== 0;
 		}
-		this.fragments.push(payload);
 		if (!(b0 & 0x80)) {
+			// The read buffer is reused: a fragment waiting for the rest of its message is copied.
+			this.fragments.push(Buffer.from(payload));
 			return;
 		}
+		this.fragments.push(payload);
 		const message = (this.fragments.length === 1) ? this.fragments[0] : Buffer.concat(this.fragments);
 		this.fragments = [];
 		if (!this.compressed && !this.inflating) {
 			this.stomp(message);
 			return;
 		}
-		this.queue.push([message, this.compressed]);
+		this.queue.push([(message === payload) ? Buffer.from(message) : message, this.compressed]);
 		if (!this.inflating) {
 			this.drainQueue();
 		}
@@ -396,7 +402,7 @@ export class StompSocket {
 	dispatch(command, headers, message, bodyStart, bodyEnd) {
 		if (command === 'MESSAGE') {
 			const callback = this.subscriptions.get(headers.subscription);
-			callback?.({ headers, body: message.toString('utf8', bodyStart, bodyEnd) });
+			callback?.({ headers, body: message.toString('utf8', bodyStart, bodyEnd), bytes: bodyEnd - bodyStart });
 		}
 		else if (command === 'CONNECTED') {
 			this.stompConnected = true;
