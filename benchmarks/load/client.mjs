@@ -161,6 +161,11 @@ class Session {
 					if (this.client === client && !this.closedAt) {
 						this.closedAt = now();
 					}
+					// Closed after CONNECTED but before subscribed (or, Entanglement, synced).
+					if (!settled) {
+						settled = true;
+						reject(new Error('closed before connected'));
+					}
 				},
 			});
 			this.ready = () => {

@@ -41,9 +41,8 @@ const APPS = (QUICK && !args.includes('--baseline')) ? ['entangled'] : ['entangl
 const ONLY = flag('--only', 'p1,p2,p3,p4,p5,p6,p7,p8').split(',');
 const runs_ = (scenario) => ONLY.includes(scenario);
 // P6: 1,000 groups of 10 users (quick mode: 200, for its 2,000 sessions); each group sees one
-// group marker. The committer offers
-// P6_RATE changes/s as P6_RATE / P6_BATCH transactions of P6_BATCH markers each: 5,250 by
-// default, 5% above the target. The rate reached is the changes over the time until the last
+// group marker. The committer offers P6_RATE changes/s as P6_RATE / P6_BATCH transactions of
+// P6_BATCH markers each: 5,250 by default, 5% above the target. The rate reached is the changes over the time until the last
 // transaction returned, so it can not exceed the offer, and with the offer at the target every
 // late millisecond at the end would count against it; above the target, the figure is what
 // the server sustains. --p6-rate n offers another rate (5000: the target itself).
@@ -752,8 +751,8 @@ for (let run = 1; !FROM && run <= MODE.runs; run++) {
 					delete p1.p4;
 					result[app].p1 = p1;
 				}
-				// P8 on the 100 markers, then P7 on 1,000 (it adds 900), then P6 on 1,000 group
-				// markers (added with their grants), all in the same server.
+				// P8 on the 100 markers, then P7 on 1,000 (it adds 900), then P6 on its group
+				// markers (P6_GROUPS, added with their grants), all in the same server.
 				if (runs_('p8')) {
 					result[app].p8 = await recorded(server, run, app, 'p8', () => p8Transitions(app));
 				}
@@ -1092,7 +1091,7 @@ function notes() {
 - P4 at ${MODE.p6Sessions.toLocaleString('en-US')} sessions: the sessions of P6 (one subscription each,
   to the group markers, of which each sees one), heap after GC with them connected and idle minus the
   same just before they connected, divided by the sessions; also after the first 1,000 of them.
-- P6: ${P6_GROUPS.toLocaleString('en-US')} group markers, marker *i* in group *i* mod 1,000; users \`u0\`…\`u9999\` (HTTP Basic,
+- P6: ${P6_GROUPS.toLocaleString('en-US')} group markers, marker *i* in group *i* mod 1,000; users \`u0\`…\`u${MODE.p6Sessions - 1}\` (HTTP Basic,
   \`ROLE_USER\` and \`GROUP_g\` for user *10g*…*10g+9*). Entanglement: \`groupMarker\` is in
   \`entanglement.security.acl.types\`, each marker is granted \`READ\` to \`GROUP_g\` with
   \`EntanglementAcl.grantAuthority\` when the scenario creates it, and carries the \`@SecurityLabel\`

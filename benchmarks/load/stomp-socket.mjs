@@ -85,11 +85,14 @@ export class StompSocket {
 		this.upgraded = false;
 		this.stompConnected = false;
 		this.closed = false;
+		// A closing frame was sent: nothing may follow it (RFC 6455, 5.5.1).
+		this.closeSent = false;
 		this.rest = null;
 		this.fragments = [];
 		this.compressed = false;
 		this.inflater = null;
 		this.inflating = false;
+		this.inflated = [];
 		this.queue = [];
 		this.subscriptions = new Map();
 		this.nextSubscription = 0;
@@ -168,20 +171,19 @@ export class StompSocket {
 	 * handshake; resolves once the TCP connection has ended.
 	 */
 	async close() {
+		if (!this.stompConnected) {
+			return this.drop();
+		}
 		if (this.closed) {
 			return;
 		}
 		const ended = new Promise((resolve) => this.socket.once('close', resolve));
-		if (this.stompConnected) {
-			const receipt = 'close-' + this.nextSubscription++;
-			const receipted = new Promise((resolve) => this.receipts.set(receipt, resolve));
-			this.send('DISCONNECT\nreceipt:' + receipt + '\n\n\0');
-			await receipted;
-		}
-		if (!this.closed) {
-			const code = Buffer.from([0x03, 0xe8]);
-			this.socket.write(clientFrame(0x8, code));
-		}
+		const receipt = 'close-' + this.nextSubscription++;
+		const receipted = new Promise((resolve) => this.receipts.set(receipt, resolve));
+		this.send('DISCONNECT\nreceipt:' + receipt + '\n\n\0');
+		await receipted;
+		// Normal closure (1000), unless the server closed first and was answered.
+		this.write(0x8, Buffer.from([0x03, 0xe8]));
 		await ended;
 	}
 
@@ -196,8 +198,13 @@ export class StompSocket {
 	}
 
 	send(text) {
-		if (!this.closed) {
-			this.socket.write(clientFrame(0x1, Buffer.from(text)));
+		this.write(0x1, Buffer.from(text));
+	}
+
+	write(opcode, payload) {
+		if (!this.closed && !this.closeSent) {
+			this.closeSent = (opcode === 0x8);
+			this.socket.write(clientFrame(opcode, payload));
 		}
 	}
 
@@ -217,7 +224,7 @@ export class StompSocket {
 			}
 			at = end + 4;
 		}
-		while (buffer.length - at >= 2) {
+		while (buffer.length - at >= 2 && !this.closed) {
 			const b0 = buffer[at];
 			const b1 = buffer[at + 1];
 			let length = b1 & 0x7f;
@@ -286,12 +293,10 @@ export class StompSocket {
 		if (opcode >= 0x8) {
 			if (opcode === 0x8) {
 				// The server closes: answer, then the server ends the TCP connection.
-				if (!this.closed) {
-					this.socket.write(clientFrame(0x8, payload.subarray(0, 2)));
-				}
+				this.write(0x8, payload.subarray(0, 2));
 			}
 			else if (opcode === 0x9) {
-				this.socket.write(clientFrame(0xa, payload));
+				this.write(0xa, payload);
 			}
 			return;
 		}
