@@ -77,8 +77,20 @@ public interface ChangeLog {
 	 * number may have been purged
 	 */
 	default @Nullable List<Entry> changesSinceIfComplete(String type, long afterSeq) {
+		return changesAfter(type, afterSeq).since(afterSeq);
+	}
+
+	/**
+	 * The objects of a type changed or deleted after a sequence number, with the purge
+	 * horizon read with them or after them; one read serves every token at or after the
+	 * number.
+	 * @param type the type
+	 * @param afterSeq the lowest sequence number a token served by the read names
+	 * @return the objects and the purge horizon
+	 */
+	default Changes changesAfter(String type, long afterSeq) {
 		List<Entry> entries = changesSince(type, afterSeq);
-		return (afterSeq >= purgedSeq()) ? entries : null;
+		return new Changes(afterSeq, entries, purgedSeq());
 	}
 
 	/**
@@ -95,6 +107,49 @@ public interface ChangeLog {
 	 * @return the number of tombstones removed
 	 */
 	int purgeTombstones(Instant before);
+
+	/**
+	 * One read of the change log of a type.
+	 *
+	 * @param afterSeq the exclusive lower bound it was read with
+	 * @param entries one entry per object changed after it, in sequence order
+	 * @param purgedSeq the purge horizon, read with the entries or after them
+	 */
+	record Changes(long afterSeq, List<Entry> entries, long purgedSeq) {
+
+		/**
+		 * The objects changed after a later sequence number, if the read still holds
+		 * every tombstone after it.
+		 * @param seq the sequence number a resume token names, at least
+		 * {@link #afterSeq()}
+		 * @return the objects in sequence order, or {@code null} if tombstones after the
+		 * number may have been purged
+		 */
+		public @Nullable List<Entry> since(long seq) {
+			if (seq < this.afterSeq) {
+				throw new IllegalArgumentException(
+						"Read after " + this.afterSeq + ", so it cannot tell what changed after " + seq);
+			}
+			if (seq < this.purgedSeq) {
+				return null;
+			}
+			// Entries are in sequence order: the first after the number starts the
+			// answer.
+			int low = 0;
+			int high = this.entries.size();
+			while (low < high) {
+				int middle = (low + high) >>> 1;
+				if (this.entries.get(middle).seq() <= seq) {
+					low = middle + 1;
+				}
+				else {
+					high = middle;
+				}
+			}
+			return this.entries.subList(low, this.entries.size());
+		}
+
+	}
 
 	/**
 	 * One logged object.

@@ -9,9 +9,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -71,6 +73,9 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	/** Attempts at loading a subscription before it ends: about 15 seconds of trying. */
 	static final int LOAD_ATTEMPTS = 5;
+
+	/** Subscriptions one load thread takes at a time. */
+	private static final int LOAD_BATCH = 32;
 
 	private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
@@ -138,6 +143,9 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	};
 
 	private volatile Duration loadRetryDelay = Duration.ofSeconds(1);
+
+	/** Subscriptions waiting for their snapshot or catch-up, in the order they asked. */
+	private final Queue<PendingLoad> pendingLoads = new ConcurrentLinkedQueue<>();
 
 	/** The watermark last seen stalled below the committed sequence, or -1. */
 	private long stalledAt = -1;
@@ -1747,28 +1755,80 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * code {@code unavailable}, instead of waiting for ever.
 	 */
 	private void load(Subscription subscription, @Nullable ResumeToken since, boolean reset, int attempt) {
-		this.loadExecutor.execute(() -> {
+		this.pendingLoads.add(new PendingLoad(subscription, since, reset, attempt));
+		this.loadExecutor.execute(this::loadPending);
+	}
+
+	/**
+	 * Load what is waiting, up to {@link #LOAD_BATCH} subscriptions. Catch-ups of one
+	 * type share one read of the change log: when many clients reconnect at once they ask
+	 * for the same last few changes, and the store is asked once instead of once each.
+	 * The read starts after every one of them subscribed, as each one's own read would.
+	 */
+	private void loadPending() {
+		Map<SyncType, List<PendingLoad>> catchUps = new LinkedHashMap<>();
+		for (int taken = 0; taken < LOAD_BATCH; taken++) {
+			PendingLoad load = this.pendingLoads.poll();
+			if (load == null) {
+				break;
+			}
+			if (load.subscription().closed) {
+				continue;
+			}
 			try {
-				loadNow(subscription, since, reset);
+				if (load.since() != null && load.subscription().type.clock().canCatchUp(load.since())) {
+					catchUps.computeIfAbsent(load.subscription().type, (type) -> new ArrayList<>()).add(load);
+				}
+				else {
+					loadNow(load, null);
+				}
 			}
 			catch (RuntimeException ex) {
-				if (this.scheduler.isShutdown() || subscription.closed) {
-					// Shutting down (the store is closing under the load) or
-					// unsubscribed: nobody is left to receive it.
-					return;
+				loadAttemptFailed(load, ex);
+			}
+		}
+		catchUps.forEach((type, loads) -> {
+			ChangeLog.Changes read;
+			try {
+				long afterSeq = Long.MAX_VALUE;
+				for (PendingLoad load : loads) {
+					afterSeq = Math.min(afterSeq, load.since().seq());
 				}
-				String what = subscription.type.name() + " for session " + subscription.outbox.viewer().sessionId();
-				if (attempt >= LOAD_ATTEMPTS) {
-					logger.error("Failed to load " + what + " " + attempt + " times; ending the subscription", ex);
-					loadFailed(subscription);
-					return;
+				read = type.clock().changeLog.changesAfter(type.name(), afterSeq);
+			}
+			catch (RuntimeException ex) {
+				loads.forEach((load) -> loadAttemptFailed(load, ex));
+				return;
+			}
+			for (PendingLoad load : loads) {
+				try {
+					loadNow(load, read);
 				}
-				long delay = this.loadRetryDelay.toMillis() << (attempt - 1);
-				logger.error("Failed to load " + what + "; trying again in " + delay + " ms", ex);
-				this.scheduler.schedule(() -> load(subscription, since, reset, attempt + 1), delay,
-						TimeUnit.MILLISECONDS);
+				catch (RuntimeException ex) {
+					loadAttemptFailed(load, ex);
+				}
 			}
 		});
+	}
+
+	private void loadAttemptFailed(PendingLoad load, RuntimeException ex) {
+		Subscription subscription = load.subscription();
+		if (this.scheduler.isShutdown() || subscription.closed) {
+			// Shutting down (the store is closing under the load) or unsubscribed:
+			// nobody is left to receive it.
+			return;
+		}
+		String what = subscription.type.name() + " for session " + subscription.outbox.viewer().sessionId();
+		int attempt = load.attempt();
+		if (attempt >= LOAD_ATTEMPTS) {
+			logger.error("Failed to load " + what + " " + attempt + " times; ending the subscription", ex);
+			loadFailed(subscription);
+			return;
+		}
+		long delay = this.loadRetryDelay.toMillis() << (attempt - 1);
+		logger.error("Failed to load " + what + "; trying again in " + delay + " ms", ex);
+		this.scheduler.schedule(() -> load(subscription, load.since(), load.reset(), attempt + 1), delay,
+				TimeUnit.MILLISECONDS);
 	}
 
 	private void loadFailed(Subscription subscription) {
@@ -1791,16 +1851,22 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		this.loadRetryDelay = delay;
 	}
 
-	private void loadNow(Subscription subscription, @Nullable ResumeToken since, boolean reset) {
+	/**
+	 * Load one subscription: its catch-up from a read of the change log that began after
+	 * it subscribed, if it has one and the read can serve its token; otherwise a
+	 * snapshot.
+	 */
+	private void loadNow(PendingLoad load, ChangeLog.@Nullable Changes read) {
+		Subscription subscription = load.subscription();
 		if (subscription.closed) {
 			return;
 		}
-		SyncStore store = subscription.type.store();
 		SyncClock clock = subscription.type.clock();
-		long from = clock.watermark();
+		ResumeToken since = load.since();
+		boolean reset = load.reset();
 		List<EncodedChange> visible = null;
-		if (since != null && clock.canCatchUp(since)) {
-			visible = catchUp(subscription, since.seq(), from);
+		if (since != null && read != null) {
+			visible = catchUp(subscription, since.seq(), read);
 		}
 		if (visible == null) {
 			// A client holding a partial or foreign state must drop it first.
@@ -1814,7 +1880,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		}
 		// Read after the load: a commit the load saw may have been numbered after it
 		// began, and its own fan-out must not send the same version again.
-		long settleSeq = Math.max(clock.maxAllocated, from);
+		long settleSeq = Math.max(clock.maxAllocated, clock.watermark());
 		subscription.outbox.loaded(subscription, visible, reset, settleSeq);
 	}
 
@@ -1858,17 +1924,20 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 * subscriber gets a reset and a fresh snapshot instead.
 	 * @param subscription the subscriber
 	 * @param afterSeq the sequence number its token names
-	 * @param fannedOut the watermark: every change up to it has been fanned out here
+	 * @param read a read of the type's change log that began after it subscribed
 	 * @return the changes to send, or {@code null} if the subscriber must be reset
 	 */
-	private @Nullable List<EncodedChange> catchUp(Subscription subscription, long afterSeq, long fannedOut) {
+	private @Nullable List<EncodedChange> catchUp(Subscription subscription, long afterSeq, ChangeLog.Changes read) {
 		SyncType type = subscription.type;
 		SyncViewer viewer = subscription.outbox.viewer();
-		List<ChangeLog.Entry> entries = type.clock().changeLog.changesSinceIfComplete(type.name(), afterSeq);
+		List<ChangeLog.Entry> entries = read.since(afterSeq);
 		if (entries == null) {
 			// Tombstones after the token were purged: deletions it missed cannot be told.
 			return null;
 		}
+		// Read after the change log: the more of its entries that have been fanned out
+		// here, the fewer states are read from the store.
+		long fannedOut = type.clock().watermark();
 		List<EncodedChange> changes = new ArrayList<>(entries.size());
 		List<SyncChange> current = new ArrayList<>(entries.size());
 		List<String> unknown = new ArrayList<>();
@@ -2033,6 +2102,17 @@ public class SyncManager implements InitializingBean, DisposableBean {
 			thread.setDaemon(daemon);
 			return thread;
 		};
+	}
+
+	/**
+	 * A subscription waiting for its load.
+	 *
+	 * @param subscription the subscription
+	 * @param since the token it resumes from, or {@code null} for a snapshot
+	 * @param reset whether the client must drop what it holds first
+	 * @param attempt the number of this attempt, from 1
+	 */
+	private record PendingLoad(Subscription subscription, @Nullable ResumeToken since, boolean reset, int attempt) {
 	}
 
 }

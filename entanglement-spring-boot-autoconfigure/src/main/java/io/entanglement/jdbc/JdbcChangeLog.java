@@ -232,7 +232,7 @@ public final class JdbcChangeLog implements ChangeLog {
 	 * snapshot, in one round trip.
 	 */
 	@Override
-	public @Nullable List<Entry> changesSinceIfComplete(String type, long afterSeq) {
+	public Changes changesAfter(String type, long afterSeq) {
 		long[] purgedSeq = { 0 };
 		List<Entry> entries = new ArrayList<>();
 		this.jdbc.query("SELECT k.purged_seq, c.object_id, c.seq, c.version, c.deleted, c.access_seq "
@@ -243,7 +243,7 @@ public final class JdbcChangeLog implements ChangeLog {
 						entries.add(entry(rs, 2));
 					}
 				}, type, afterSeq);
-		return (afterSeq >= purgedSeq[0]) ? entries : null;
+		return new Changes(afterSeq, entries, purgedSeq[0]);
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
@@ -42,7 +43,7 @@ public final class HandshakeCredentialsInterceptor implements HandshakeIntercept
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws Exception {
-		if (request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)) {
+		if (hasAuthorization(request)) {
 			attributes.put(AUTHORIZATION_HEADER_HANDSHAKE, Boolean.TRUE);
 			return true;
 		}
@@ -52,9 +53,21 @@ public final class HandshakeCredentialsInterceptor implements HandshakeIntercept
 	@Override
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			@Nullable Exception exception) {
-		if (!request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)) {
+		if (!hasAuthorization(request)) {
 			this.csrfToken.afterHandshake(request, response, wsHandler, exception);
 		}
+	}
+
+	/**
+	 * Whether the request has an {@code Authorization} header, asked of the servlet
+	 * request where there is one: the adapted headers find a header by walking every
+	 * header name.
+	 */
+	private static boolean hasAuthorization(ServerHttpRequest request) {
+		if (request instanceof ServletServerHttpRequest servlet) {
+			return servlet.getServletRequest().getHeader(HttpHeaders.AUTHORIZATION) != null;
+		}
+		return request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
 	}
 
 }
