@@ -1760,14 +1760,17 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	}
 
 	/**
-	 * Load what is waiting, up to {@link #LOAD_BATCH} subscriptions. Catch-ups of one
-	 * type share one read of the change log: when many clients reconnect at once they ask
-	 * for the same last few changes, and the store is asked once instead of once each.
-	 * The read starts after every one of them subscribed, as each one's own read would.
+	 * Load what is waiting: up to {@link #LOAD_BATCH} catch-ups, or those taken so far
+	 * and one snapshot (the next snapshot is another thread's, so snapshots still load in
+	 * parallel). Catch-ups of one type share one read of the change log: when many
+	 * clients reconnect at once they ask for the same last few changes, and the store is
+	 * asked once instead of once each. The read starts after every one of them
+	 * subscribed, as each one's own read would.
 	 */
 	private void loadPending() {
 		Map<SyncType, List<PendingLoad>> catchUps = new LinkedHashMap<>();
-		for (int taken = 0; taken < LOAD_BATCH; taken++) {
+		@Nullable PendingLoad snapshot = null;
+		for (int taken = 0; taken < LOAD_BATCH && snapshot == null; taken++) {
 			PendingLoad load = this.pendingLoads.poll();
 			if (load == null) {
 				break;
@@ -1780,7 +1783,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 					catchUps.computeIfAbsent(load.subscription().type, (type) -> new ArrayList<>()).add(load);
 				}
 				else {
-					loadNow(load, null);
+					snapshot = load;
 				}
 			}
 			catch (RuntimeException ex) {
@@ -1809,6 +1812,14 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				}
 			}
 		});
+		if (snapshot != null) {
+			try {
+				loadNow(snapshot, null);
+			}
+			catch (RuntimeException ex) {
+				loadAttemptFailed(snapshot, ex);
+			}
+		}
 	}
 
 	private void loadAttemptFailed(PendingLoad load, RuntimeException ex) {

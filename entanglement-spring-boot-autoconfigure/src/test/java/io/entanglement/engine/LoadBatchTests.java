@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.entanglement.ObjectKey;
+import io.entanglement.StoreWrite;
+import io.entanglement.SyncChange;
+import io.entanglement.SyncStore;
 import io.entanglement.SyncViewer;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
@@ -26,11 +29,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Clients that reconnect together share one read of the change log for their catch-ups,
- * and each still gets what changed after its own token.
+ * and each still gets what changed after its own token; a snapshot taken with them does
+ * not hold them up.
  *
  * @author Entanglement
  */
-class CatchUpReadTests {
+class LoadBatchTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -116,6 +120,34 @@ class CatchUpReadTests {
 		assertThat(manager.metrics().loadsFailed()).isZero();
 	}
 
+	@Test
+	void aCatchUpTakenWithASlowSnapshotDoesNotWaitForIt() throws Exception {
+		SyncManager manager = manager();
+		GatedStore slow = new GatedStore("slow");
+		GatedStore slower = new GatedStore("slower");
+		manager.register(slow);
+		manager.register(slower);
+		this.points.apply(upsert("1", 1));
+		this.points.apply(upsert("2", 1));
+		Points.commit(manager, this.points, this.log, 1, upsert("2", 2));
+		awaitWatermark(manager, 1);
+		for (int i = 0; i < LOAD_THREADS; i++) {
+			subscribe(manager, "blocked-" + i, "slow");
+			int reading = i + 1;
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(slow.reads).hasValue(reading));
+		}
+		// Queued together while every load thread is busy: the catch-up first.
+		RecordingTransport resumed = resume(manager, "resumed", manager.token(0));
+		RecordingTransport behind = subscribe(manager, "behind", "slower");
+		slow.gate.countDown();
+
+		assertCaughtUp(resumed, "2");
+		assertThat(slower.reads).hasValueLessThanOrEqualTo(1);
+		assertThat(behind.nextWriteWithin(Duration.ofMillis(100))).isNull();
+		slower.gate.countDown();
+		assertThat(behind.batchesUntilSynced("sub-1")).noneMatch(Batch::reset);
+	}
+
 	private static void assertCaughtUp(RecordingTransport transport, String... ids) throws InterruptedException {
 		List<Batch> batches = transport.batchesUntilSynced("sub-1");
 		assertThat(batches).noneMatch(Batch::reset);
@@ -126,6 +158,12 @@ class CatchUpReadTests {
 	private static RecordingTransport resume(SyncManager manager, String session, String token) {
 		RecordingTransport transport = RecordingTransport.fast();
 		manager.subscribe(manager.open(new SyncViewer(session, () -> "alice"), transport), "sub-1", "point", token);
+		return transport;
+	}
+
+	private static RecordingTransport subscribe(SyncManager manager, String session, String type) {
+		RecordingTransport transport = RecordingTransport.fast();
+		manager.subscribe(manager.open(new SyncViewer(session, () -> "alice"), transport), "sub-1", type, null);
 		return transport;
 	}
 
@@ -220,6 +258,57 @@ class CatchUpReadTests {
 		@Override
 		public int purgeTombstones(Instant before) {
 			return this.delegate.purgeTombstones(before);
+		}
+
+	}
+
+	/**
+	 * An empty store whose snapshot reads wait at a gate, and are counted.
+	 */
+	private static final class GatedStore implements SyncStore {
+
+		private final InMemorySyncStore delegate;
+
+		final AtomicInteger reads = new AtomicInteger();
+
+		final CountDownLatch gate = new CountDownLatch(1);
+
+		GatedStore(String type) {
+			this.delegate = new InMemorySyncStore(type);
+		}
+
+		@Override
+		public String type() {
+			return this.delegate.type();
+		}
+
+		@Override
+		public List<SyncChange> snapshot() {
+			this.reads.incrementAndGet();
+			try {
+				if (!this.gate.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+					throw new IllegalStateException("The gate stayed closed");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return this.delegate.snapshot();
+		}
+
+		@Override
+		public List<SyncChange> load(Collection<String> ids) {
+			return this.delegate.load(ids);
+		}
+
+		@Override
+		public Set<String> attributes() {
+			return this.delegate.attributes();
+		}
+
+		@Override
+		public SyncChange apply(StoreWrite write) {
+			return this.delegate.apply(write);
 		}
 
 	}
