@@ -1091,7 +1091,7 @@ function notes() {
 - P4 at ${MODE.p6Sessions.toLocaleString('en-US')} sessions: the sessions of P6 (one subscription each,
   to the group markers, of which each sees one), heap after GC with them connected and idle minus the
   same just before they connected, divided by the sessions; also after the first 1,000 of them.
-- P6: ${P6_GROUPS.toLocaleString('en-US')} group markers, marker *i* in group *i* mod 1,000; users \`u0\`…\`u${MODE.p6Sessions - 1}\` (HTTP Basic,
+- P6: ${P6_GROUPS.toLocaleString('en-US')} group markers, marker *i* in group *i* mod ${P6_GROUPS.toLocaleString('en-US')}; users \`u0\`…\`u${MODE.p6Sessions - 1}\` (HTTP Basic,
   \`ROLE_USER\` and \`GROUP_g\` for user *10g*…*10g+9*). Entanglement: \`groupMarker\` is in
   \`entanglement.security.acl.types\`, each marker is granted \`READ\` to \`GROUP_g\` with
   \`EntanglementAcl.grantAuthority\` when the scenario creates it, and carries the \`@SecurityLabel\`

@@ -67,23 +67,11 @@ public interface ChangeLog {
 	long touch(Connection connection, Collection<ObjectKey> keys, Set<ObjectKey> widenedOnly) throws SQLException;
 
 	/**
-	 * The objects of a type changed or deleted after a sequence number, if the log still
-	 * holds every tombstone after it. The purge horizon is read with the entries, or
-	 * after them, so a purge in between cannot hide a deletion: a purge moves the horizon
-	 * before it removes tombstones.
-	 * @param type the type
-	 * @param afterSeq the sequence number a resume token names
-	 * @return the objects in sequence order, or {@code null} if tombstones after the
-	 * number may have been purged
-	 */
-	default @Nullable List<Entry> changesSinceIfComplete(String type, long afterSeq) {
-		return changesAfter(type, afterSeq).since(afterSeq);
-	}
-
-	/**
 	 * The objects of a type changed or deleted after a sequence number, with the purge
-	 * horizon read with them or after them; one read serves every token at or after the
-	 * number.
+	 * horizon: {@link Changes#since} tells whether the log still holds every tombstone
+	 * after a token. The horizon is read with the entries, or after them, so a purge in
+	 * between cannot hide a deletion: a purge moves the horizon before it removes
+	 * tombstones. One read serves every token at or after the number.
 	 * @param type the type
 	 * @param afterSeq the lowest sequence number a token served by the read names
 	 * @return the objects and the purge horizon

@@ -13,9 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.entanglement.ObjectKey;
-import io.entanglement.StoreWrite;
 import io.entanglement.SyncChange;
-import io.entanglement.SyncStore;
 import io.entanglement.SyncViewer;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
@@ -265,21 +263,14 @@ class LoadBatchTests {
 	/**
 	 * An empty store whose snapshot reads wait at a gate, and are counted.
 	 */
-	private static final class GatedStore implements SyncStore {
-
-		private final InMemorySyncStore delegate;
+	private static final class GatedStore extends ForwardingSyncStore {
 
 		final AtomicInteger reads = new AtomicInteger();
 
 		final CountDownLatch gate = new CountDownLatch(1);
 
 		GatedStore(String type) {
-			this.delegate = new InMemorySyncStore(type);
-		}
-
-		@Override
-		public String type() {
-			return this.delegate.type();
+			super(new InMemorySyncStore(type));
 		}
 
 		@Override
@@ -293,22 +284,7 @@ class LoadBatchTests {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-			return this.delegate.snapshot();
-		}
-
-		@Override
-		public List<SyncChange> load(Collection<String> ids) {
-			return this.delegate.load(ids);
-		}
-
-		@Override
-		public Set<String> attributes() {
-			return this.delegate.attributes();
-		}
-
-		@Override
-		public SyncChange apply(StoreWrite write) {
-			return this.delegate.apply(write);
+			return super.snapshot();
 		}
 
 	}

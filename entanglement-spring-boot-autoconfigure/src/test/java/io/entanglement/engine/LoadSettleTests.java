@@ -2,15 +2,11 @@ package io.entanglement.engine;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-import io.entanglement.StoreWrite;
 import io.entanglement.SyncChange;
 import io.entanglement.SyncPolicy;
-import io.entanglement.SyncStore;
 import io.entanglement.SyncViewer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,47 +72,20 @@ class LoadSettleTests {
 	 * A store where another transaction commits, and is numbered, after a snapshot read
 	 * began but before it returned: the read sees the commit.
 	 */
-	private static final class CommittingWhileRead implements SyncStore {
-
-		private final InMemorySyncStore delegate;
+	private static final class CommittingWhileRead extends ForwardingSyncStore {
 
 		private final List<Runnable> duringFirstRead;
 
 		CommittingWhileRead(InMemorySyncStore delegate, Runnable duringFirstRead) {
-			this.delegate = delegate;
+			super(delegate);
 			this.duringFirstRead = new ArrayList<>(List.of(duringFirstRead));
-		}
-
-		@Override
-		public String type() {
-			return this.delegate.type();
-		}
-
-		@Override
-		public boolean durable() {
-			return this.delegate.durable();
 		}
 
 		@Override
 		public synchronized List<SyncChange> snapshot() {
 			this.duringFirstRead.forEach(Runnable::run);
 			this.duringFirstRead.clear();
-			return this.delegate.snapshot();
-		}
-
-		@Override
-		public List<SyncChange> load(Collection<String> ids) {
-			return this.delegate.load(ids);
-		}
-
-		@Override
-		public Set<String> attributes() {
-			return this.delegate.attributes();
-		}
-
-		@Override
-		public SyncChange apply(StoreWrite write) {
-			return this.delegate.apply(write);
+			return super.snapshot();
 		}
 
 	}
