@@ -65,10 +65,15 @@ if (!(P6_RATE >= P6_BATCH) || P6_RATE % P6_BATCH !== 0) {
 }
 // P7: steady sessions that must lose nothing, and sessions that reconnect at P7_RECONNECTS/s
 // in total while P7_COMMITS commits/s change P7_OBJECTS markers (each at most once).
+// P7_RECONNECTS is 1,050 by default, 5% above the target, for the reason P6's offer is: the rate
+// reached is the reconnects completed in the window over its length, so it can not exceed the
+// offer, and with the offer at the target every reconnect still in flight at the window's end
+// would count against it; above the target, the figure is what the server sustains.
 const P7_OBJECTS = 1000;
 const P7_COMMITS = 100;
-// --p7-reconnects n offers another rate (to find the cost of the live load alone, say).
-const P7_RECONNECTS = Number(flag('--p7-reconnects', 1000));
+// --p7-reconnects n offers another rate (1000: the target itself; less, to find the cost of
+// the live load alone, say).
+const P7_RECONNECTS = Number(flag('--p7-reconnects', 1050));
 // --p7-close disconnect: reconnecting sessions first disconnect cleanly (STOMP DISCONNECT with
 // a receipt, then the WebSocket closing handshake) instead of dropping their connection.
 const P7_CLOSE = flag('--p7-close', 'drop');
@@ -1118,7 +1123,7 @@ function notes() {
   ${P7_CYCLERS} reconnecting sessions (${P7_CYCLER_PROCESSES} processes) are connected. Each reconnecting
   process ${P7_CLOSE === 'drop' ? 'drops the connection of one of its connected sessions (it destroys the socket, as a lost\n  connection ends: no STOMP DISCONNECT, no WebSocket closing handshake; \`--p7-close disconnect\` sends both\n  first)' : 'disconnects one of its connected sessions (STOMP DISCONNECT with a receipt, then the WebSocket\n  closing handshake)'} and opens it again at ${P7_RECONNECTS / P7_CYCLER_PROCESSES}/s
   (a session still reconnecting is not picked; when none is free the reconnect is skipped, so the
-  rate reached shows what the server kept up with). Entanglement resubscribes with
+  rate reached shows what the server kept up with)${P7_RECONNECTS > 1000 ? ': ' + P7_RECONNECTS.toLocaleString('en-US') + '/s in all, above the target (the rate\n  reached, the reconnects completed in the window over its length, can not exceed the offer)' : ''}. Entanglement resubscribes with
   \`entanglement-since\` (its last token); the baseline just resubscribes. Reconnect time: ${P7_CLOSE === 'drop' ? 'the drop' : 'the disconnect'},
   handshake, CONNECT, SUBSCRIBE and, for Entanglement, until the \`synced\` frame. After the drain, every
   4th reconnecting session compares the last version it holds of each marker changed during the
@@ -1145,7 +1150,7 @@ function notes() {
   Entanglement only (\`--baseline\` adds the baseline) and measures P6 with 2,000 sessions.
 - 10,000 sessions were sustained (no failed connection) with \`-Xmx3g\` and a descriptor limit of
   20,000; the harness raises \`ulimit -n\` to the hard limit.
-- P7's steady sessions all parse; at 1,000 reconnects/s the client processes share the two cores
-  with the server, so a rate below 1,000/s is the machine's, for both servers alike.
+- P7's steady sessions all parse; at ${P7_RECONNECTS.toLocaleString('en-US')} reconnects/s the client processes share the two cores
+  with the server, so a rate below the offer is the machine's, for both servers alike.
 `;
 }
