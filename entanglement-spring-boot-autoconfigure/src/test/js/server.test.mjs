@@ -121,6 +121,45 @@ describe('live collections', () => {
 		fresh.close();
 	});
 
+	test('receive batches as text WebSocket messages, or as binary ones when asked, and hold the same either way', async () => {
+		const marker = await testData.create({ name: unique('either kind'), lat: 7, lng: 8 });
+		/** Opens a connection that notes, per batch message from the server, whether it was binary. */
+		async function noting(options = {}) {
+			const kinds = [];
+			const connection = await user('alice', {
+				...options,
+				webSocketFactory: (url, protocols, headers) => {
+					const socket = webSocketFactory(url, protocols, headers);
+					socket.on('message', (data, isBinary) => {
+						// An ArrayBuffer: the STOMP client sets the socket's binaryType.
+						const frame = Buffer.from(data).toString('utf8');
+						if (frame.startsWith('MESSAGE\n') && frame.includes('"changes"')) {
+							kinds.push(isBinary ? 'binary' : 'text');
+						}
+					});
+					return socket;
+				},
+			});
+			const markers = connection.subscribe('marker');
+			await within(markers.whenSynced(), 'the snapshot');
+			return { kinds, markers };
+		}
+		const text = await noting();
+		const binary = await noting({ connectHeaders: { 'entanglement-binary-frames': 'true' } });
+		assert.ok(binary.kinds.length > 0 && binary.kinds.every((kind) => kind === 'binary'), binary.kinds.join());
+		assert.ok(text.kinds.length > 0 && text.kinds.every((kind) => kind === 'text'), text.kinds.join());
+		assert.deepEqual(binary.markers.get(marker.id), text.markers.get(marker.id));
+		assert.equal(binary.markers.get(marker.id).state.lat, 7);
+
+		const updated = Promise.all([binary, text].map(({ markers }) => next(markers, 'upsert', ({ id }) => id === marker.id)));
+		await testData.update(marker.id, { lat: 9 });
+		await updated;
+		assert.deepEqual(binary.markers.get(marker.id), text.markers.get(marker.id));
+		assert.equal(text.markers.get(marker.id).state.lat, 9);
+		assert.deepEqual(binary.kinds.filter((kind) => kind !== 'binary'), []);
+		assert.deepEqual(text.kinds.filter((kind) => kind !== 'text'), []);
+	});
+
 	test('a refused subscription is an error on its collection, and nothing arrives on it', async () => {
 		const alice = await user('alice');
 		const errors = record(alice, 'error');
