@@ -704,8 +704,11 @@ public class EntanglementProperties {
 		/**
 		 * Size of each of the three buffers Tomcat gives every WebSocket connection for
 		 * framing and writing (its 'org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE', 8
-		 * KB by default), held by idle connections too. Set once per JVM before Tomcat
-		 * starts, unless that system property is given; zero keeps Tomcat's default.
+		 * KB by default), held by idle connections too. Tomcat also encodes a text
+		 * message in pieces of this size and writes each on its own, so a text batch
+		 * larger than it takes several writes; binary batches go out whole. Set once per
+		 * JVM before Tomcat starts, unless that system property is given; zero keeps
+		 * Tomcat's default.
 		 */
 		private DataSize containerBufferSize = DataSize.ofKilobytes(2);
 
