@@ -1803,22 +1803,19 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				loads.forEach((load) -> loadAttemptFailed(load, ex));
 				return;
 			}
-			for (PendingLoad load : loads) {
-				try {
-					loadNow(load, read);
-				}
-				catch (RuntimeException ex) {
-					loadAttemptFailed(load, ex);
-				}
-			}
+			loads.forEach((load) -> tryLoad(load, read));
 		});
 		if (snapshot != null) {
-			try {
-				loadNow(snapshot, null);
-			}
-			catch (RuntimeException ex) {
-				loadAttemptFailed(snapshot, ex);
-			}
+			tryLoad(snapshot, null);
+		}
+	}
+
+	private void tryLoad(PendingLoad load, ChangeLog.@Nullable Changes read) {
+		try {
+			loadNow(load, read);
+		}
+		catch (RuntimeException ex) {
+			loadAttemptFailed(load, ex);
 		}
 	}
 

@@ -20,7 +20,7 @@ import io.entanglement.SyncChange;
  *
  * @author Entanglement
  */
-public final class InMemoryChangeLog implements ChangeLog {
+public class InMemoryChangeLog implements ChangeLog {
 
 	/** The epoch of every token this log hands out. */
 	public static final String EPOCH = "5eed";
