@@ -33,6 +33,7 @@ MODE.p1Seconds = Number(flag('--p1-seconds', MODE.p1Seconds));
 MODE.p2Seconds = Number(flag('--p2-seconds', MODE.p2Seconds));
 MODE.p6Seconds = Number(flag('--p6-seconds', MODE.p6Seconds));
 MODE.p7WarmSeconds = Number(flag('--p7-warm-seconds', MODE.p7WarmSeconds));
+MODE.p7Seconds = Number(flag('--p7-seconds', MODE.p7Seconds));
 MODE.p6WarmCommits = Number(flag('--p6-warm-commits', MODE.p6WarmCommits));
 // The quick mode checks Entanglement for regressions and leaves the baseline out, unless
 // --baseline; the full mode always runs both.
@@ -138,7 +139,7 @@ const AUTH = 'Basic ' + Buffer.from('u0:bench').toString('base64');
 const COMMAND = 'benchmarks/load/run.sh ' + (QUICK ? '--quick' : '--full') + (args.includes('--runs') ? ' --runs ' + MODE.runs : '')
 	+ (args.includes('--warm-seconds') ? ' --warm-seconds ' + MODE.warmSeconds : '')
 	+ (args.includes('--p1-seconds') ? ' --p1-seconds ' + MODE.p1Seconds : '') + (args.includes('--p2-seconds') ? ' --p2-seconds ' + MODE.p2Seconds : '')
-	+ (args.includes('--p6-seconds') ? ' --p6-seconds ' + MODE.p6Seconds : '') + (args.includes('--p6-warm-commits') ? ' --p6-warm-commits ' + MODE.p6WarmCommits : '') + (args.includes('--p7-warm-seconds') ? ' --p7-warm-seconds ' + MODE.p7WarmSeconds : '')
+	+ (args.includes('--p6-seconds') ? ' --p6-seconds ' + MODE.p6Seconds : '') + (args.includes('--p6-warm-commits') ? ' --p6-warm-commits ' + MODE.p6WarmCommits : '') + (args.includes('--p7-warm-seconds') ? ' --p7-warm-seconds ' + MODE.p7WarmSeconds : '') + (args.includes('--p7-seconds') ? ' --p7-seconds ' + MODE.p7Seconds : '')
 	+ (args.includes('--p7-reconnects') ? ' --p7-reconnects ' + P7_RECONNECTS : '') + (args.includes('--p7-close') ? ' --p7-close ' + P7_CLOSE : '') + (args.includes('--p6-rate') ? ' --p6-rate ' + P6_RATE : '') + (args.includes('--p6-committers') ? ' --p6-committers ' + P6_COMMITTERS : '')
 	+ (args.includes('--p1-commits') ? ' --p1-commits ' + P1_COMMITS : '')
 	+ (args.includes('--settle-seconds') ? ' --settle-seconds ' + SETTLE_SECONDS : '') + (args.includes('--budget-minutes') ? ' --budget-minutes ' + BUDGET_MINUTES : '')

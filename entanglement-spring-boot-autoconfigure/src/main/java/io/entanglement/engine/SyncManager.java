@@ -115,6 +115,8 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final FlushTimer flushTimer;
+
 	private final WritePacer pacer;
 
 	private final ProposalService proposals;
@@ -190,6 +192,7 @@ public class SyncManager implements InitializingBean, DisposableBean {
 				threads("entanglement-scheduler-", true), new ThreadPoolExecutor.DiscardPolicy());
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
+		this.flushTimer = new FlushTimer(scheduler, this.flushExecutor, Math.max(2, cores));
 		this.pacer = new WritePacer(settings.maxWritesPerSecond(), settings.maxCoalesceDelay().toNanos());
 		if (this.pacer.enabled()) {
 			this.scheduler.scheduleWithFixedDelay(this.pacer::tick, this.pacer.periodNanos(), this.pacer.periodNanos(),
@@ -2051,10 +2054,11 @@ public class SyncManager implements InitializingBean, DisposableBean {
 
 	/**
 	 * Run a flush after a delay on the flush threads: the scheduler's single thread only
-	 * times it, so delayed flushes write in parallel like immediate ones.
+	 * times it, once per millisecond for all the flushes due then, so delayed flushes
+	 * write in parallel like immediate ones.
 	 */
 	void flushAfter(Runnable flush, long delayNanos) {
-		this.scheduler.schedule(() -> this.flushExecutor.execute(flush), delayNanos, TimeUnit.NANOSECONDS);
+		this.flushTimer.schedule(flush, delayNanos);
 	}
 
 	ScheduledExecutorService scheduler() {
