@@ -1,5 +1,7 @@
 package io.entanglement.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,16 +12,18 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Runs the sessions' delayed flushes on the flush threads, gathered by millisecond: the
- * flushes due in the same tick share one timer and are handed over together, split into
- * at most one task per flush thread.
+ * Runs the sessions' flushes on the flush threads, handed over together: the flushes a
+ * fan-out makes due at once, and the delayed ones gathered by millisecond (those due in
+ * the same tick share one timer). Each hand-over is split into at most one task per flush
+ * thread.
  * <p>
  * When writes are spaced out (a busy node, a byte budget), tens of thousands of flushes a
  * second are delayed. Timing each alone would cost a wake-up of the timer thread and of a
  * flush thread per write, and every session would queue on the timer's one lock; here the
  * timer wakes at most once per millisecond, and a flush thread takes a whole tick's
  * flushes at once. A flush runs in the tick its delay ends in or the one after, never
- * earlier.
+ * earlier. A fan-out's flushes due at once likewise go over in one task per flush thread
+ * rather than one per session.
  *
  * @author Entanglement
  */
@@ -78,39 +82,40 @@ final class FlushTimer {
 		}
 	}
 
-	private void fire(long tick, Tick due) {
-		this.ticks.remove(tick, due);
-		Node first = due.close();
-		int count = 0;
-		for (Node node = first; node != null; node = node.next) {
-			count++;
-		}
+	/**
+	 * Run flushes on the flush threads now, split into at most one task per thread.
+	 * @param flushes the flushes
+	 */
+	void runNow(List<Runnable> flushes) {
+		int count = flushes.size();
 		if (count == 0) {
 			return;
 		}
 		int lanes = Math.min(this.lanes, count);
 		int perLane = (count + lanes - 1) / lanes;
-		Node node = first;
-		while (node != null) {
-			Node start = node;
-			for (int i = 1; i < perLane && node.next != null; i++) {
-				node = node.next;
-			}
-			Node next = node.next;
-			node.next = null;
-			this.flushThreads.execute(() -> runAll(start));
-			node = next;
+		for (int from = 0; from < count; from += perLane) {
+			List<Runnable> lane = flushes.subList(from, Math.min(count, from + perLane));
+			this.flushThreads.execute(() -> runAll(lane));
 		}
 	}
 
-	private static void runAll(Node first) {
-		for (Node node = first; node != null; node = node.next) {
+	private void fire(long tick, Tick due) {
+		this.ticks.remove(tick, due);
+		List<Runnable> flushes = new ArrayList<>();
+		for (Node node = due.close(); node != null; node = node.next) {
+			flushes.add(node.flush);
+		}
+		runNow(flushes);
+	}
+
+	private static void runAll(List<Runnable> flushes) {
+		for (Runnable flush : flushes) {
 			try {
-				node.flush.run();
+				flush.run();
 			}
 			catch (RuntimeException ex) {
-				// One session's failure must not hold up the others of its tick.
-				logger.warn("A delayed flush failed", ex);
+				// One session's failure must not hold up the others handed over with it.
+				logger.warn("A flush failed", ex);
 			}
 		}
 	}
@@ -148,7 +153,7 @@ final class FlushTimer {
 
 		final Runnable flush;
 
-		Node next;
+		final Node next;
 
 		Node(Runnable flush, Node next) {
 			this.flush = flush;

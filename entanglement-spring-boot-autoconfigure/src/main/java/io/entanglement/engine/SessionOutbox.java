@@ -237,8 +237,23 @@ public final class SessionOutbox {
 		return true;
 	}
 
-	synchronized void flushSoon() {
-		scheduleFlushLocked();
+	/**
+	 * Ask for a flush, for the dispatcher, which hands the flushes due at once over
+	 * together after a fan-out.
+	 * @return the flush to run now, or {@code null} if one is already scheduled or this
+	 * one is delayed (then it is timed here)
+	 */
+	synchronized @Nullable Runnable flushSoon() {
+		if (this.state != IDLE) {
+			return null;
+		}
+		this.state = SCHEDULED;
+		long delay = Math.max(flushIntervalDelay(), budgetDelay());
+		if (delay <= 0) {
+			return this::flush;
+		}
+		this.manager.flushAfter(this::flush, delay);
+		return null;
 	}
 
 	synchronized void loaded(Subscription subscription, List<EncodedChange> changes, boolean reset, long settleSeq) {
@@ -279,16 +294,9 @@ public final class SessionOutbox {
 	}
 
 	private void scheduleFlushLocked() {
-		if (this.state != IDLE) {
-			return;
-		}
-		this.state = SCHEDULED;
-		long delay = Math.max(flushIntervalDelay(), budgetDelay());
-		if (delay <= 0) {
-			this.manager.flushExecutor().execute(this::flush);
-		}
-		else {
-			this.manager.flushAfter(this::flush, delay);
+		Runnable now = flushSoon();
+		if (now != null) {
+			this.manager.flushExecutor().execute(now);
 		}
 	}
 

@@ -506,11 +506,16 @@ public class SyncManager implements InitializingBean, DisposableBean {
 	 */
 	private void flushTouched() {
 		this.pacer.asked(this.touched.size());
+		List<Runnable> now = new ArrayList<>(this.touched.size());
 		for (SessionOutbox outbox : this.touched) {
 			outbox.touched = false;
-			outbox.flushSoon();
+			Runnable flush = outbox.flushSoon();
+			if (flush != null) {
+				now.add(flush);
+			}
 		}
 		this.touched.clear();
+		this.flushTimer.runNow(now);
 	}
 
 	/**

@@ -106,6 +106,30 @@ class FlushTimerTests {
 	}
 
 	@Test
+	void flushesDueNowRunOnceEachInOneTaskPerFlushThread() throws InterruptedException {
+		ExecutorService counted = Executors.newFixedThreadPool(2);
+		AtomicInteger tasks = new AtomicInteger();
+		FlushTimer flushes = new FlushTimer(this.timer, (task) -> {
+			tasks.incrementAndGet();
+			counted.execute(task);
+		}, 2);
+		int[] runs = new int[101];
+		CountDownLatch ran = new CountDownLatch(101);
+		try {
+			flushes.runNow(IntStream.range(0, 101).<Runnable>mapToObj((i) -> () -> {
+				runs[i]++;
+				ran.countDown();
+			}).toList());
+			assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(tasks).hasValue(2);
+			assertThat(runs).containsOnly(1);
+		}
+		finally {
+			counted.shutdownNow();
+		}
+	}
+
+	@Test
 	void aFailingFlushDoesNotHoldUpTheOthersOfItsTick() throws InterruptedException {
 		CountDownLatch ran = new CountDownLatch(10);
 		long delay = TimeUnit.MILLISECONDS.toNanos(5);
