@@ -27,7 +27,13 @@ class FlushTimerTests {
 
 	private final ExecutorService flushThreads = Executors.newFixedThreadPool(2);
 
-	private final FlushTimer flushes = new FlushTimer(this.timer, this.flushThreads, 2);
+	/** Tasks handed to the flush threads. */
+	private final AtomicInteger handOvers = new AtomicInteger();
+
+	private final FlushTimer flushes = new FlushTimer(this.timer, (task) -> {
+		this.handOvers.incrementAndGet();
+		this.flushThreads.execute(task);
+	}, 2);
 
 	@AfterEach
 	void stop() {
@@ -84,49 +90,27 @@ class FlushTimerTests {
 	void theFlushesOfOneTickRunOnFewTasksAndTogether() throws InterruptedException {
 		// 100 flushes due in the same millisecond: two tasks (one per flush thread), not
 		// one hundred, and all within that tick's firing.
-		ExecutorService counted = Executors.newFixedThreadPool(2);
-		AtomicInteger tasks = new AtomicInteger();
-		FlushTimer flushes = new FlushTimer(this.timer, (task) -> {
-			tasks.incrementAndGet();
-			counted.execute(task);
-		}, 2);
 		CountDownLatch ran = new CountDownLatch(100);
 		long delay = TimeUnit.MILLISECONDS.toNanos(20);
 		for (int i = 0; i < 100; i++) {
-			flushes.schedule(ran::countDown, delay - i * 1_000L);
+			this.flushes.schedule(ran::countDown, delay - i * 1_000L);
 		}
-		try {
-			assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
-			// The 100 µs spread may straddle a tick boundary: at most two ticks.
-			assertThat(tasks.get()).isBetween(2, 4);
-		}
-		finally {
-			counted.shutdownNow();
-		}
+		assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+		// The 100 µs spread may straddle a tick boundary: at most two ticks.
+		assertThat(this.handOvers.get()).isBetween(2, 4);
 	}
 
 	@Test
 	void flushesDueNowRunOnceEachInOneTaskPerFlushThread() throws InterruptedException {
-		ExecutorService counted = Executors.newFixedThreadPool(2);
-		AtomicInteger tasks = new AtomicInteger();
-		FlushTimer flushes = new FlushTimer(this.timer, (task) -> {
-			tasks.incrementAndGet();
-			counted.execute(task);
-		}, 2);
 		int[] runs = new int[101];
 		CountDownLatch ran = new CountDownLatch(101);
-		try {
-			flushes.runNow(IntStream.range(0, 101).<Runnable>mapToObj((i) -> () -> {
-				runs[i]++;
-				ran.countDown();
-			}).toList());
-			assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(tasks).hasValue(2);
-			assertThat(runs).containsOnly(1);
-		}
-		finally {
-			counted.shutdownNow();
-		}
+		this.flushes.runNow(IntStream.range(0, 101).<Runnable>mapToObj((i) -> () -> {
+			runs[i]++;
+			ran.countDown();
+		}).toList());
+		assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.handOvers).hasValue(2);
+		assertThat(runs).containsOnly(1);
 	}
 
 	@Test
