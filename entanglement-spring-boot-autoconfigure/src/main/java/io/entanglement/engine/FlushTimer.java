@@ -32,7 +32,7 @@ final class FlushTimer {
 	private static final Log logger = LogFactory.getLog(FlushTimer.class);
 
 	/** The granularity of delayed flushes. */
-	static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+	private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	private final ScheduledExecutorService timer;
 
@@ -77,8 +77,9 @@ final class FlushTimer {
 			if (due.add(flush)) {
 				return;
 			}
-			// Fired while this flush joined it: the next look finds a new tick or none.
-			this.ticks.remove(tick, due);
+			// Fired (and so removed) while this flush joined it: the next look finds a
+			// new
+			// tick or none.
 		}
 	}
 

@@ -179,20 +179,21 @@ public class SyncManager implements InitializingBean, DisposableBean {
 		this.encoder = encoder;
 		this.settings = settings;
 		this.dispatcher = Executors.newSingleThreadExecutor(threads("entanglement-dispatch-", true));
-		int cores = Runtime.getRuntime().availableProcessors();
+		// As many flush and load threads as cores, at least two.
+		int poolSize = Math.max(2, Runtime.getRuntime().availableProcessors());
 		// Work handed over after destroy() (a flush, a retry, a late commit) is moot: it
 		// is dropped instead of failing the thread that hands it over.
-		this.flushExecutor = new ThreadPoolExecutor(Math.max(2, cores), Math.max(2, cores), 0, TimeUnit.MILLISECONDS,
+		this.flushExecutor = new ThreadPoolExecutor(poolSize, poolSize, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), threads("entanglement-flush-", true),
 				new ThreadPoolExecutor.DiscardPolicy());
-		this.loadExecutor = new ThreadPoolExecutor(Math.max(2, cores), Math.max(2, cores), 0, TimeUnit.MILLISECONDS,
+		this.loadExecutor = new ThreadPoolExecutor(poolSize, poolSize, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), threads("entanglement-load-", true),
 				new ThreadPoolExecutor.DiscardPolicy());
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
 				threads("entanglement-scheduler-", true), new ThreadPoolExecutor.DiscardPolicy());
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.scheduler = scheduler;
-		this.flushTimer = new FlushTimer(scheduler, this.flushExecutor, Math.max(2, cores));
+		this.flushTimer = new FlushTimer(scheduler, this.flushExecutor, poolSize);
 		this.pacer = new WritePacer(settings.maxWritesPerSecond(), settings.maxCoalesceDelay().toNanos());
 		if (this.pacer.enabled()) {
 			this.scheduler.scheduleWithFixedDelay(this.pacer::tick, this.pacer.periodNanos(), this.pacer.periodNanos(),
