@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.example.meetup.MeetupClient.Subscription;
+import com.example.meetup.chat.ChatMessageRepository;
 import com.example.meetup.group.Memberships;
 import com.example.meetup.location.LocationRepository;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -37,11 +40,18 @@ class MembershipsIntegrationTests {
 	@Autowired
 	private LocationRepository locations;
 
+	@Autowired
+	private ChatMessageRepository messages;
+
+	@Autowired
+	private JdbcTemplate jdbc;
+
 	private final List<MeetupClient> clients = new ArrayList<>();
 
 	@AfterEach
 	void disconnect() {
 		this.memberships.join("hikers", "bob");
+		this.memberships.leave("climbers", "mallory");
 		this.clients.forEach(MeetupClient::close);
 	}
 
@@ -89,6 +99,31 @@ class MembershipsIntegrationTests {
 		for (Subscription seen : watched) {
 			assertThat(seen.received()).extracting((change) -> change.get("op").asString()).containsOnly("upsert");
 		}
+	}
+
+	@Test
+	void sharingWhatTheGroupsSayIsLiveForWhoeverSubscribedBefore() throws Exception {
+		MeetupClient mallory = connect("mallory");
+		Subscription malloryGroups = mallory.subscribe("group");
+		Subscription malloryChat = mallory.subscribe("chat");
+		MeetupClient bob = connect("bob");
+		Subscription bobChat = bob.subscribe("chat");
+		assertThat(malloryGroups.objects()).isEmpty();
+		assertThat(malloryChat.objects()).isEmpty();
+		Set<String> climbersChat = this.messages.findByGroupId("climbers")
+			.stream()
+			.map((message) -> String.valueOf(message.getId()))
+			.collect(Collectors.toSet());
+		assertThat(climbersChat).isNotEmpty();
+		bobChat.clear();
+
+		// As when the app starts: the groups stored say more than the members held in
+		// memory.
+		this.jdbc.update("update meetup_group set members = members || ',mallory' where id = 'climbers'");
+		this.memberships.shareAll();
+
+		Subscription
+			.receiveExactly(Map.of(malloryGroups, Set.of("climbers"), malloryChat, climbersChat, bobChat, Set.of()));
 	}
 
 	@Test

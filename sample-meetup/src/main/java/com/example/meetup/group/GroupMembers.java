@@ -3,6 +3,7 @@ package com.example.meetup.group;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import com.example.meetup.security.DemoUsers;
@@ -24,16 +25,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class GroupMembers {
 
-	private final GroupRepository groups;
-
 	private volatile Map<String, Membership> memberships = Map.of();
 
 	/** The memberships as they were before a change, while Entanglement compares. */
 	private final ThreadLocal<@Nullable Map<String, Membership>> before = new ThreadLocal<>();
-
-	public GroupMembers(GroupRepository groups) {
-		this.groups = groups;
-	}
 
 	/**
 	 * Whether the viewer takes part in a group: a member, or staff.
@@ -74,14 +69,24 @@ public class GroupMembers {
 	}
 
 	/**
-	 * Read every group's members and label again.
+	 * Whether the members and label held for a group are those it has.
+	 * @param group the group
+	 * @return whether {@link #update(Group)} would change nothing
 	 */
-	public void refresh() {
-		Map<String, Membership> memberships = new HashMap<>();
-		for (Group group : this.groups.findAll()) {
-			memberships.put(group.getId(), Membership.of(group));
-		}
-		this.memberships = Map.copyOf(memberships);
+	boolean holds(Group group) {
+		return Membership.of(group).equals(this.memberships.get(group.getId()));
+	}
+
+	/**
+	 * Whether taking a group as it is would only widen who takes part in it: whoever does
+	 * now still will.
+	 * @param group the group
+	 * @return whether its label is unchanged and no member is gone
+	 */
+	boolean onlyWidens(Group group) {
+		Membership now = this.memberships.get(group.getId());
+		return now == null
+				|| (Objects.equals(now.label(), group.getLabel()) && group.getMembers().containsAll(now.members()));
 	}
 
 	/**

@@ -70,11 +70,19 @@ public class Memberships {
 
 	/**
 	 * Grant every group's members and staff what they may see, as the groups are now.
-	 * Grants that exist already change nothing, so this can run at every start.
+	 * Grants that exist already change nothing, so this can run at every start. Like a
+	 * join, it is live: whoever may now see a group's chat and presence receives them,
+	 * even a client that subscribed while the app was still starting.
 	 */
 	@Transactional
 	public void shareAll() {
-		for (Group group : this.groups.findAll()) {
+		List<Group> all = this.groups.findAll();
+		for (Group group : all) {
+			if (!this.members.holds(group)) {
+				groupAccessChanging(group, this.members.onlyWidens(group));
+			}
+		}
+		for (Group group : all) {
 			this.acl.grantAuthority("group", group.getId(), DemoUsers.STAFF_AUTHORITY, BasePermission.READ);
 			this.acl.grantAuthority("meetingPoint", group.getId(), DemoUsers.STAFF_AUTHORITY, BasePermission.READ);
 			for (String member : group.getMembers()) {
@@ -85,7 +93,7 @@ public class Memberships {
 			this.acl.grantAuthority("location", String.valueOf(location.getId()), DemoUsers.STAFF_AUTHORITY,
 					BasePermission.READ);
 		}
-		this.members.refresh();
+		afterCommit(() -> all.forEach(this.members::update));
 	}
 
 	/**
@@ -169,8 +177,10 @@ public class Memberships {
 	 * Chat messages and presence have no access control list: announce that who may see
 	 * the group's messages and who is online in it changes, deciding "before" as the
 	 * members are now. A new member only widens who sees them.
+	 * @param group the group whose members change
+	 * @param widening whether whoever takes part in the group now still will
 	 */
-	private void groupAccessChanging(Group group, boolean joining) {
+	private void groupAccessChanging(Group group, boolean widening) {
 		AccessScope before = this.members.asNow();
 		List<ObjectKey> keys = new ArrayList<>();
 		for (ChatMessage message : this.messages.findByGroupId(group.getId())) {
@@ -182,7 +192,7 @@ public class Memberships {
 			}
 		}
 		for (ObjectKey key : keys) {
-			if (joining) {
+			if (widening) {
 				this.accessChanges.widening(key, before);
 			}
 			else {
