@@ -77,8 +77,7 @@ final class FlushTimer {
 			if (due.add(flush)) {
 				return;
 			}
-			// Fired (and so removed) while this flush joined it: the next look finds a
-			// new
+			// Fired (and so removed) while this flush joined it: look again, for a new
 			// tick or none.
 		}
 	}

@@ -1,5 +1,6 @@
 package com.example.meetup.group;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public class GroupMembers {
 	/**
 	 * Whether the members and label held for a group are those it has.
 	 * @param group the group
-	 * @return whether {@link #update(Group)} would change nothing
+	 * @return whether {@link #update(Collection)} would change nothing for it
 	 */
 	boolean holds(Group group) {
 		return Membership.of(group).equals(this.memberships.get(group.getId()));
@@ -90,12 +91,12 @@ public class GroupMembers {
 	}
 
 	/**
-	 * Take a group's members and label as they are now.
-	 * @param group the group
+	 * Take groups' members and labels as they are now.
+	 * @param groups the groups
 	 */
-	synchronized void update(Group group) {
+	synchronized void update(Collection<Group> groups) {
 		Map<String, Membership> memberships = new HashMap<>(this.memberships);
-		memberships.put(group.getId(), Membership.of(group));
+		groups.forEach((group) -> memberships.put(group.getId(), Membership.of(group)));
 		this.memberships = Map.copyOf(memberships);
 	}
 

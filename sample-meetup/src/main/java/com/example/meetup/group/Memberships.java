@@ -93,7 +93,7 @@ public class Memberships {
 			this.acl.grantAuthority("location", String.valueOf(location.getId()), DemoUsers.STAFF_AUTHORITY,
 					BasePermission.READ);
 		}
-		afterCommit(() -> all.forEach(this.members::update));
+		afterCommit(() -> this.members.update(all));
 	}
 
 	/**
@@ -111,7 +111,7 @@ public class Memberships {
 		groupAccessChanging(group, true);
 		group.addMember(person);
 		share(group, person);
-		afterCommit(() -> this.members.update(group));
+		afterCommit(() -> this.members.update(List.of(group)));
 	}
 
 	/**
@@ -143,7 +143,7 @@ public class Memberships {
 			}
 		}
 		afterCommit(() -> {
-			this.members.update(group);
+			this.members.update(List.of(group));
 			goOffline(groupId, person);
 		});
 	}
