@@ -11,12 +11,17 @@ import path from 'node:path';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MODULE = path.resolve(HERE, '..');
-const args = process.argv.slice(2);
-const QUICK = !args.includes('--full');
-const flag = (name, fallback) => {
-	const i = args.indexOf(name);
-	return i >= 0 ? args[i + 1] : fallback;
+const given = process.argv.slice(2);
+const flagOf = (list, name, fallback) => {
+	const i = list.indexOf(name);
+	return i >= 0 ? list[i + 1] : fallback;
 };
+// --from rewrites the report of a saved run: the run's own flags (saved with its figures) say
+// what was run, whatever is given now besides --from and --out.
+const FROM = flagOf(given, '--from', null);
+const args = (FROM && JSON.parse(readFileSync(FROM, 'utf8')).args) || given;
+const QUICK = !args.includes('--full');
+const flag = (name, fallback) => flagOf(args, name, fallback);
 // p6Runs: P6 (and P4 at p6Sessions) runs in the first p6Runs runs only: connecting 10,000
 // Entanglement sessions took about 100 s here (see RESULTS.md), which 15 minutes cannot hold
 // in every run.
@@ -102,7 +107,7 @@ const P8_DRAGGERS = 100;
 const P8_HZ = 60;
 const P8_VIEWERS = 1000;
 const P8_CAP = 20;
-const OUT = path.resolve(flag('--out', path.join(MODULE, 'RESULTS.md')));
+const OUT = path.resolve(flagOf(given, '--out', path.join(MODULE, 'RESULTS.md')));
 // --async-profiler lib: profile with async-profiler's agent (the path to libasyncProfiler.so)
 // instead of a flight recording; implies --jfr.
 const ASYNC_PROFILER = flag('--async-profiler', null);
@@ -651,7 +656,6 @@ async function p8Transitions(app) {
 }
 
 // ---------- the run ----------
-const FROM = flag('--from', null);
 let runs = [];
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 // What one system call costs on this machine: every delivery is at least one socket write, and
@@ -822,7 +826,7 @@ if (FROM) {
 	startedAt = new Date(saved.startedAt);
 }
 else {
-	writeFileSync(path.join(MODULE, 'target/load-results.json'), JSON.stringify({ mode: MODE, startedAt, minutes, loadAtStart, loadAtEnd, syscallNsAtStart, syscallNsAtEnd, leftOut, runs }, null, 1));
+	writeFileSync(path.join(MODULE, 'target/load-results.json'), JSON.stringify({ args, mode: MODE, startedAt, minutes, loadAtStart, loadAtEnd, syscallNsAtStart, syscallNsAtEnd, leftOut, runs }, null, 1));
 }
 writeFileSync(OUT, report());
 log(`wrote ${OUT} (${minutes.toFixed(1)} min)`);
@@ -968,6 +972,7 @@ function report() {
 		lines.push(rowOf('P6 latency p99, ms', '–', p6('all', 'p99'), 1, 'lower'));
 		lines.push(rowOf('P6 server CPU per committed change, µs, 1,000 sessions (100 groups)', '–', p6('1k', 'serverCpuUsPerChange'), 0, 'lower'));
 		lines.push(rowOf(`P6 server CPU per committed change, µs, ${n(big)} sessions (${n(big / 10)} groups)`, '–', p6('all', 'serverCpuUsPerChange'), 0, 'lower'));
+		lines.push(rowOf(`P6 server CPU per delivery, µs, ${n(big)} sessions (a server that falls behind delivers less, so its CPU per committed change understates its cost)`, '–', p6('all', 'serverCpuUsPerDelivery'), 1, 'lower'));
 		lines.push(rowOf(`P6 CPU per change at ${n(big)} sessions ÷ at 1,000 (each change has 10 viewers in both)`, `≈ 1 (not ${n(big / 1000)})`, (f) => f.p6 && f.p6.all.serverCpuUsPerChange / f.p6['1k'].serverCpuUsPerChange, 2, null));
 		lines.push(rowOf('P6 committed changes/s at 1,000 sessions (same offer)', '–', p6('1k', 'changesPerSecond'), 0, 'higher'));
 		lines.push(rowOf(`P6 seconds to connect and subscribe the last ${n(big - 1000)} sessions`, '–', p6('all', 'connectSeconds'), 1, 'lower'));
