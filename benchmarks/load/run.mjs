@@ -19,7 +19,8 @@ const flagOf = (list, name, fallback) => {
 // --from rewrites the report of a saved run: the run's own flags (saved with its figures) say
 // what was run, whatever is given now besides --from and --out.
 const FROM = flagOf(given, '--from', null);
-const args = (FROM && JSON.parse(readFileSync(FROM, 'utf8')).args) || given;
+const SAVED = FROM ? JSON.parse(readFileSync(FROM, 'utf8')) : null;
+const args = SAVED?.args ?? given;
 const QUICK = !args.includes('--full');
 const flag = (name, fallback) => flagOf(args, name, fallback);
 // p6Runs: P6 (and P4 at p6Sessions) runs in the first p6Runs runs only: connecting 10,000
@@ -819,11 +820,10 @@ let minutes = (Date.now() - startedAt) / 60000;
 let syscallNsAtEnd = FROM ? null : syscallNs();
 if (FROM) {
 	// Only rewrite the report of a saved run (target/load-results.json).
-	const saved = JSON.parse(readFileSync(FROM, 'utf8'));
-	({ runs, loadAtStart, loadAtEnd, minutes } = saved);
-	({ syscallNsAtStart = null, syscallNsAtEnd = null, leftOut = [] } = saved);
-	Object.assign(MODE, saved.mode);
-	startedAt = new Date(saved.startedAt);
+	({ runs, loadAtStart, loadAtEnd, minutes } = SAVED);
+	({ syscallNsAtStart = null, syscallNsAtEnd = null, leftOut = [] } = SAVED);
+	Object.assign(MODE, SAVED.mode);
+	startedAt = new Date(SAVED.startedAt);
 }
 else {
 	writeFileSync(path.join(MODULE, 'target/load-results.json'), JSON.stringify({ args, mode: MODE, startedAt, minutes, loadAtStart, loadAtEnd, syscallNsAtStart, syscallNsAtEnd, leftOut, runs }, null, 1));

@@ -81,8 +81,6 @@ public class Memberships {
 			if (!this.members.holds(group)) {
 				groupAccessChanging(group, this.members.onlyWidens(group));
 			}
-		}
-		for (Group group : all) {
 			this.acl.grantAuthority("group", group.getId(), DemoUsers.STAFF_AUTHORITY, BasePermission.READ);
 			this.acl.grantAuthority("meetingPoint", group.getId(), DemoUsers.STAFF_AUTHORITY, BasePermission.READ);
 			for (String member : group.getMembers()) {
